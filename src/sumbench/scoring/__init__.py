@@ -1,0 +1,1 @@
+"""Scoring: ROUGE engine, length statistics, bootstrap and significance."""
