@@ -1,0 +1,105 @@
+"""Immutable records passed between the stages of a run: corpus -> summaries -> scores -> aggregates."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Mapping
+
+
+def _frozen_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    return MappingProxyType(dict(value or {}))
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article with its reference summaries (always a tuple: multi-reference everywhere)."""
+
+    id: str
+    text: str
+    sentences: tuple[str, ...]
+    references: tuple[str, ...]
+    title: str | None = None
+    meta: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "sentences", tuple(self.sentences))
+        object.__setattr__(self, "references", tuple(self.references))
+        object.__setattr__(self, "meta", _frozen_mapping(self.meta))
+
+    @property
+    def text_hash(self) -> str:
+        """SHA-256 of the article text: the document's part of a summary cache key."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """A loaded corpus: documents in a fixed order plus where they came from."""
+
+    name: str
+    source: str
+    documents: tuple[Document, ...]
+    skipped: tuple["Failure", ...] = ()
+
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 over ids, texts and references: two corpora with equal fingerprints score equally."""
+        digest = hashlib.sha256()
+        for doc in self.documents:
+            for part in (doc.id, doc.text, *doc.references):
+                digest.update(part.encode("utf-8"))
+                digest.update(b"\x00")
+            digest.update(b"\x01")
+        return digest.hexdigest()
+
+    @property
+    def references_per_document(self) -> float:
+        if not self.documents:
+            return 0.0
+        return sum(len(d.references) for d in self.documents) / len(self.documents)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A system's summary of one document."""
+
+    doc_id: str
+    system: str
+    text: str
+    cached: bool = False
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A document that failed at some stage; recorded in the run instead of crashing it."""
+
+    doc_id: str
+    system: str | None
+    stage: str
+    error: str
+
+
+@dataclass(frozen=True)
+class DocumentScores:
+    """Every metric value of one system on one document (kept so statistics can resample them)."""
+
+    doc_id: str
+    system: str
+    values: Mapping[str, float]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "values", _frozen_mapping(self.values))
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """Mean of one metric for one system with its bootstrap confidence interval."""
+
+    system: str
+    metric: str
+    mean: float
+    ci_low: float
+    ci_high: float
+    n: int
