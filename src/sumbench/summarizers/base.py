@@ -17,7 +17,17 @@ from sumbench.records import Document
 
 @runtime_checkable
 class Summarizer(Protocol):
-    """What the runner needs: one method. ``summarize_batch`` and ``version`` are optional."""
+    """What the runner needs: one method. Optional extras the runner uses when present:
+
+    - ``summarize_batch(docs) -> list[str]``: faster batched summarizing.
+    - ``version``: a string; bump it when outputs change, to invalidate cached summaries.
+    - ``cacheable = False``: never cache (e.g. summaries read from a file).
+    - ``validate()``: check parameters; called before any work, raises ``ValueError``.
+    - ``fingerprint() -> str``: extra cache-key material (e.g. a trained model file's hash).
+    - ``prepare(documents)``: called once with the evaluation documents before summarizing
+      (train on first use, refuse to evaluate on training documents by raising ``ValueError``).
+    - ``train() -> Path``: an explicit training step (``sumbench train SUITE --summarizer LABEL``).
+    """
 
     def summarize(self, doc: Document) -> str: ...
 
