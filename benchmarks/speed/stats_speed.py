@@ -1,0 +1,104 @@
+"""Speed of sumbench.scoring.stats vs rouge-score's BootstrapAggregator.
+
+Both sides work on the same kept per-document scores (synthetic, seeded);
+neither re-runs a metric.  Prints a table of seconds and the ratio
+(rouge-score / sumbench).  Not a test: nothing is asserted.
+
+    PYTHONPATH=src python benchmarks/speed/stats_speed.py [--resamples 1000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from rouge_score.scoring import BootstrapAggregator, Score
+
+from sumbench.scoring.stats import bootstrap_ci, pairwise_comparisons
+
+ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
+
+
+def _best_of(fn: Callable[[], Any], repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def _rouge_score_seconds(prf: np.ndarray, types: tuple[str, ...], n_samples: int, seed: int) -> float:
+    """Feed Score tuples doc by doc (normal use), time add_scores + aggregate.
+
+    ``prf`` is ``[type, measure(p, r, f), document]``.
+    """
+    np.random.seed(seed)  # rouge-score resamples with numpy's global RNG
+    agg = BootstrapAggregator(confidence_interval=0.95, n_samples=n_samples)
+    start = time.perf_counter()
+    for d in range(prf.shape[2]):
+        agg.add_scores({t: Score(*map(float, prf[i, :, d])) for i, t in enumerate(types)})
+    agg.aggregate()
+    return time.perf_counter() - start
+
+
+def _synthetic(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    return np.clip(rng.normal(0.3, 0.12, shape), 0.0, 1.0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--resamples", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3, help="best-of for sumbench timings")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    b, rng = args.resamples, np.random.default_rng(args.seed)
+    rows: list[tuple[str, float, float | None]] = []
+
+    # 1. Same job both ways: one system, 10,000 docs, 4 ROUGE types x (P, R, F).
+    prf = _synthetic(rng, (len(ROUGE_TYPES), 3, 10_000))
+    ours = _best_of(lambda: bootstrap_ci(prf.reshape(-1, prf.shape[2]), n_samples=b, seed=args.seed), args.repeat)
+    peer = _rouge_score_seconds(prf, ROUGE_TYPES, b, args.seed)
+    rows.append((f"CIs: 1 system, 10,000 docs x 4 types x P/R/F, {b:,} resamples", ours, peer))
+
+    # 2. Ten systems x 11,500 docs on one metric; rouge-score needs one aggregator per
+    #    system and always carries P/R/F, so both sides get the same 30 score rows.
+    sys_prf = _synthetic(rng, (10, 3, 11_500))
+    ours = _best_of(lambda: bootstrap_ci(sys_prf[:, 2, :], n_samples=b, seed=args.seed), args.repeat)
+    rows.append((f"CIs: 10 systems x 11,500 docs, F only, {b:,} resamples", ours, None))
+    ours = _best_of(lambda: bootstrap_ci(sys_prf.reshape(-1, 11_500), n_samples=b, seed=args.seed), args.repeat)
+    peer = sum(_rouge_score_seconds(sys_prf[s : s + 1], ("rouge2",), b, args.seed) for s in range(10))
+    rows.append((f"CIs: 10 systems x 11,500 docs x P/R/F, {b:,} resamples", ours, peer))
+
+    # 3. All pairs, 4 metrics x 10 systems: paired bootstrap + permutation + Holm.
+    metrics = _synthetic(rng, (4, 10, 11_500))
+    names = [f"sys{i}" for i in range(10)]
+
+    def all_pairs() -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # low-n_samples warning if --resamples is small
+            for m in range(4):
+                pairwise_comparisons(metrics[m], names, f"metric{m}", n_samples=b, seed=args.seed)
+
+    ours = _best_of(all_pairs, args.repeat)
+    rows.append((f"Pairwise: 4 metrics x 45 pairs x 11,500 docs, boot+perm {b:,}", ours, None))
+
+    print(f"numpy {np.__version__}, python {platform.python_version()}, {os.cpu_count()} CPUs")
+    print(f"sumbench: best of {args.repeat}; rouge-score 0.1.2: one run (add_scores + aggregate)\n")
+    width = max(len(r[0]) for r in rows)
+    print(f"{'task':<{width}}  {'sumbench s':>10}  {'rouge-score s':>13}  {'ratio':>7}")
+    print("-" * (width + 36))
+    for task, ours_s, peer_s in rows:
+        peer_txt = f"{peer_s:13.3f}" if peer_s is not None else f"{'n/a':>13}"
+        ratio_txt = f"{peer_s / ours_s:6.1f}x" if peer_s is not None else f"{'':>7}"
+        print(f"{task:<{width}}  {ours_s:10.3f}  {peer_txt}  {ratio_txt}")
+
+
+if __name__ == "__main__":
+    main()

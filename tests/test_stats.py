@@ -1,0 +1,377 @@
+"""Tests for sumbench.scoring.stats."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import warnings
+
+import numpy as np
+import pytest
+import scipy.stats
+
+from sumbench.scoring import stats
+from sumbench.scoring.stats import (
+    Interval,
+    PairwiseResult,
+    bootstrap_ci,
+    close_calls,
+    holm_bonferroni,
+    metric_display_name,
+    paired_bootstrap,
+    pairwise_comparisons,
+    permutation_test,
+    verdict,
+)
+
+
+def _scores(n_systems: int = 3, n_docs: int = 200, seed: int = 0, shift: float = 0.0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    base = rng.uniform(0.1, 0.5, n_docs)
+    noise = rng.normal(0.0, 0.05, (n_systems, n_docs))
+    out = base + noise
+    out[1:] += shift
+    return out
+
+
+# ---------------------------------------------------------------- bootstrap_ci
+
+
+def test_ci_coverage_is_roughly_nominal() -> None:
+    true_mean = 0.3
+    hits = 0
+    for seed in range(200):
+        data = np.random.default_rng(1000 + seed).normal(true_mean, 0.1, (1, 100))
+        (iv,) = bootstrap_ci(data, n_samples=1000, confidence=0.95, seed=seed)
+        hits += iv.low <= true_mean <= iv.high
+    assert 0.90 <= hits / 200 <= 0.99
+
+
+def test_ci_matches_scipy_percentile_bootstrap() -> None:
+    x = np.random.default_rng(5).gamma(2.0, 0.1, 37)
+    ours = bootstrap_ci(x[None, :], n_samples=500, confidence=0.9, seed=3)[0]
+    ref = scipy.stats.bootstrap(
+        (x,), np.mean, n_resamples=500, confidence_level=0.9, method="percentile",
+        rng=np.random.default_rng(3),
+    )
+    assert ours.low == pytest.approx(ref.confidence_interval.low, rel=1e-12)
+    assert ours.high == pytest.approx(ref.confidence_interval.high, rel=1e-12)
+    assert ours.mean == pytest.approx(x.mean(), rel=1e-12)
+    assert ours.n == 37
+
+
+def test_ci_matches_naive_loop_across_chunks_with_nan(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stats, "_CHUNK_ELEMENTS", 64)  # several resamples per chunk, many chunks
+    scores = _scores(n_systems=3, n_docs=23, seed=1)
+    scores[1, [0, 5, 7]] = np.nan
+    n_samples, seed = 301, 11
+    ours = bootstrap_ci(scores, n_samples=n_samples, confidence=0.8, seed=seed)
+
+    idx = np.random.default_rng(seed).integers(0, 23, size=(n_samples, 23), dtype=np.int32)
+    for s, iv in enumerate(ours):
+        means = np.array([np.nanmean(scores[s, row]) for row in idx])
+        low, high = np.quantile(means, [0.1, 0.9])
+        assert iv.low == pytest.approx(low, rel=1e-12)
+        assert iv.high == pytest.approx(high, rel=1e-12)
+        assert iv.mean == pytest.approx(np.nanmean(scores[s]), rel=1e-12)
+    assert [iv.n for iv in ours] == [23, 20, 23]
+
+
+def test_ci_shared_resamples_and_fast_path_agree() -> None:
+    scores = _scores(n_systems=4, n_docs=300, seed=2)
+    together = bootstrap_ci(scores, n_samples=400, seed=9)
+    alone = [bootstrap_ci(scores[[s]], n_samples=400, seed=9)[0] for s in range(4)]
+    for t, a in zip(together, alone):
+        assert t.low == pytest.approx(a.low, rel=1e-12)
+        assert t.high == pytest.approx(a.high, rel=1e-12)
+
+
+def test_ci_reproducible_and_seed_sensitive() -> None:
+    scores = _scores()
+    assert bootstrap_ci(scores, seed=4) == bootstrap_ci(scores, seed=4)
+    assert bootstrap_ci(scores, seed=4) != bootstrap_ci(scores, seed=5)
+
+
+def test_ci_all_nan_system() -> None:
+    scores = _scores(n_systems=2, n_docs=10)
+    scores[0] = np.nan
+    iv0, iv1 = bootstrap_ci(scores, n_samples=50)
+    assert iv0.n == 0 and math.isnan(iv0.mean) and math.isnan(iv0.low) and math.isnan(iv0.high)
+    assert iv1.n == 10 and iv1.low <= iv1.mean <= iv1.high
+    assert iv0.to_dict() == {"mean": None, "low": None, "high": None, "n": 0}
+
+
+def test_ci_constant_scores() -> None:
+    (iv,) = bootstrap_ci(np.full((1, 50), 0.25), n_samples=100)
+    assert iv.mean == pytest.approx(0.25) and iv.low == pytest.approx(0.25) and iv.high == pytest.approx(0.25)
+
+
+# ---------------------------------------------------------------- validation
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: bootstrap_ci(np.zeros(5)), "2-D array indexed \\[system, document\\]"),
+        (lambda: bootstrap_ci(np.zeros((2, 0))), "at least one system and one document"),
+        (lambda: bootstrap_ci(np.array([[0.1, np.inf]])), "infinite"),
+        (lambda: bootstrap_ci(np.zeros((2, 3)), n_samples=0), "n_samples"),
+        (lambda: bootstrap_ci(np.zeros((2, 3)), confidence=1.0), "confidence"),
+        (lambda: bootstrap_ci([["a", "b"]]), "numeric"),
+        (lambda: paired_bootstrap(np.zeros(3), np.zeros(4)), "same documents; got lengths 3 and 4"),
+        (lambda: paired_bootstrap(np.zeros((2, 2)), np.zeros((2, 2))), "1-D"),
+        (lambda: permutation_test([], []), "empty"),
+        (lambda: pairwise_comparisons(np.zeros((3, 4)), ["a", "b"], "m"), "2 system names for 3 score rows"),
+        (lambda: pairwise_comparisons(np.zeros((2, 4)), ["a", "a"], "m"), "unique"),
+        (lambda: holm_bonferroni([[0.1]]), "1-D"),
+        (lambda: holm_bonferroni([1.5]), "\\[0, 1\\]"),
+    ],
+)
+def test_shape_and_value_errors(call, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+# ---------------------------------------------------------------- paired tests
+
+
+def test_identical_systems_not_significant() -> None:
+    x = _scores(n_systems=1, n_docs=500)[0]
+    pb = paired_bootstrap(x, x.copy(), n_samples=500)
+    pt = permutation_test(x, x.copy(), n_samples=500)
+    assert pb.diff == 0 and pb.p_value == 1.0 and pb.low == 0 and pb.high == 0
+    assert pt.diff == 0 and pt.p_value == 1.0
+    results = pairwise_comparisons(np.vstack([x, x]), ["a", "b"], "rouge2_f", n_samples=500)
+    assert not results[0].significant
+
+
+def test_similar_systems_large_p() -> None:
+    scores = _scores(n_systems=2, n_docs=400, seed=3)
+    pb = paired_bootstrap(scores[0], scores[1], n_samples=1000, seed=1)
+    pt = permutation_test(scores[0], scores[1], n_samples=1000, seed=1)
+    assert pb.p_value > 0.05 and pt.p_value > 0.05
+    assert pb.low < 0 < pb.high
+
+
+def test_clearly_different_systems_tiny_p() -> None:
+    scores = _scores(n_systems=2, n_docs=400, seed=3, shift=0.05)
+    pb = paired_bootstrap(scores[1], scores[0], n_samples=1000)
+    pt = permutation_test(scores[1], scores[0], n_samples=1000)
+    assert pb.p_value == 0.0 and 0 < pb.low < pb.diff < pb.high
+    assert pt.p_value == pytest.approx(1 / 1001)  # never 0: the +1 correction
+    (res,) = pairwise_comparisons(scores, ["base", "better"], "rouge2_f", n_samples=1000)
+    assert res.significant and res.diff < 0
+    assert res.p_permutation_holm == pytest.approx(1 / 1001)
+
+
+def test_permutation_p_never_zero_and_on_grid() -> None:
+    a = np.linspace(1, 2, 100)
+    pt = permutation_test(a, a - 10, n_samples=99)
+    assert pt.p_value == pytest.approx(0.01)
+    for seed in range(5):
+        x, y = _scores(n_systems=2, n_docs=60, seed=seed)
+        p = permutation_test(x, y, n_samples=199, seed=seed).p_value
+        assert 0 < p <= 1
+        assert p * 200 == pytest.approx(round(p * 200))
+
+
+def test_permutation_matches_exact_enumeration() -> None:
+    d = np.array([0.3, -0.1, 0.25, 0.05, 0.2, -0.15, 0.4, 0.1])
+    signs = np.array(list(itertools.product([1, -1], repeat=d.size)))
+    exact = np.mean(np.abs(signs @ d) >= abs(d.sum()) - 1e-12)
+    approx = permutation_test(d, np.zeros_like(d), n_samples=40000, seed=2).p_value
+    assert approx == pytest.approx(exact, abs=0.01)
+
+
+def test_permutation_type_one_error_under_null() -> None:
+    rejections = 0
+    for seed in range(200):
+        x, y = np.random.default_rng(seed).normal(0.3, 0.1, (2, 50))
+        rejections += permutation_test(x, y, n_samples=500, seed=seed).p_value < 0.05
+    assert 0.01 <= rejections / 200 <= 0.10
+
+
+def test_paired_bootstrap_matches_naive_definition() -> None:
+    x, y = _scores(n_systems=2, n_docs=40, seed=6, shift=0.01)
+    y = y.copy()
+    y[[3, 9]] = np.nan
+    n_samples, seed = 300, 8
+    res = paired_bootstrap(x, y, n_samples=n_samples, confidence=0.9, seed=seed)
+
+    d = x - y
+    idx = np.random.default_rng(seed).integers(0, 40, size=(n_samples, 40), dtype=np.int32)
+    boot = np.array([np.nanmean(d[row]) for row in idx])
+    obs = np.nanmean(d)
+    flips = np.sum((np.sign(boot) != np.sign(obs)) | (boot == 0))
+    assert res.n == 38
+    assert res.diff == pytest.approx(obs, rel=1e-12)
+    assert res.p_value == pytest.approx(min(1.0, 2 * flips / n_samples))
+    low, high = np.quantile(boot, [0.05, 0.95])
+    assert res.low == pytest.approx(low, rel=1e-10)
+    assert res.high == pytest.approx(high, rel=1e-10)
+
+
+def test_paired_tests_drop_nan_documents() -> None:
+    x, y = _scores(n_systems=2, n_docs=50, seed=7)
+    x, y = x.copy(), y.copy()
+    x[[1, 2]] = np.nan
+    y[[2, 10]] = np.nan
+    pt = permutation_test(x, y, n_samples=200)
+    pb = paired_bootstrap(x, y, n_samples=200)
+    keep = ~(np.isnan(x) | np.isnan(y))
+    assert pt.n == pb.n == 47
+    assert pt.diff == pytest.approx(np.mean(x[keep] - y[keep]))
+    assert not math.isnan(pt.p_value) and not math.isnan(pb.low)
+
+
+def test_no_common_documents() -> None:
+    x = np.array([0.1, np.nan, 0.3])
+    y = np.array([np.nan, 0.2, np.nan])
+    pb = paired_bootstrap(x, y, n_samples=50)
+    assert pb.n == 0 and math.isnan(pb.diff) and math.isnan(pb.p_value)
+    assert pb.to_dict()["diff"] is None
+    (res,) = pairwise_comparisons(np.vstack([x, y]), ["a", "b"], "rouge1_f", n_samples=50)
+    assert not res.significant and res.n == 0
+    assert "cannot be compared" in verdict(res)
+
+
+def test_paired_reproducible_and_seed_sensitive() -> None:
+    x, y = _scores(n_systems=2, n_docs=100, seed=8)
+    assert paired_bootstrap(x, y, seed=1) == paired_bootstrap(x, y, seed=1)
+    assert permutation_test(x, y, seed=1) == permutation_test(x, y, seed=1)
+    assert paired_bootstrap(x, y, seed=1).low != paired_bootstrap(x, y, seed=2).low
+    assert permutation_test(x, y, seed=1).p_value != permutation_test(x, y, seed=2).p_value
+
+
+# ---------------------------------------------------------------- Holm
+
+
+def test_holm_hand_computed() -> None:
+    # sorted: 0.005*4=0.02, 0.01*3=0.03, 0.03*2=0.06, 0.04*1=0.04 -> max-accumulated 0.06
+    adjusted = holm_bonferroni([0.01, 0.04, 0.03, 0.005])
+    np.testing.assert_allclose(adjusted, [0.03, 0.06, 0.06, 0.02])
+
+
+def test_holm_monotone_capped_and_nan() -> None:
+    p = np.random.default_rng(0).uniform(0, 0.5, 30)
+    adj = holm_bonferroni(p)
+    order = np.argsort(p)
+    assert np.all(np.diff(adj[order]) >= 0)
+    assert np.all(adj >= p) and np.all(adj <= 1)
+    np.testing.assert_allclose(holm_bonferroni([0.5, 0.9]), [1.0, 1.0])
+    out = holm_bonferroni([0.02, np.nan, 0.01])
+    assert math.isnan(out[1])
+    np.testing.assert_allclose(out[[0, 2]], [0.02, 0.02])
+    assert holm_bonferroni([]).shape == (0,)
+
+
+# ---------------------------------------------------------------- pairwise
+
+
+def test_pairwise_matches_standalone_functions() -> None:
+    scores = _scores(n_systems=4, n_docs=120, seed=9, shift=0.004)
+    scores[2, [4, 8]] = np.nan
+    names = ["lead", "textrank", "oracle", "random"]
+    results = pairwise_comparisons(scores, names, "rouge2_f", n_samples=500, confidence=0.9, seed=3)
+    pairs = list(itertools.combinations(range(4), 2))
+    assert [(r.system_a, r.system_b) for r in results] == [(names[i], names[j]) for i, j in pairs]
+    for r, (i, j) in zip(results, pairs):
+        pb = paired_bootstrap(scores[i], scores[j], n_samples=500, confidence=0.9, seed=3)
+        pt = permutation_test(scores[i], scores[j], n_samples=500, seed=3)
+        assert r.diff == pytest.approx(pb.diff, rel=1e-9)
+        assert r.diff == pytest.approx(r.mean_a - r.mean_b, abs=1e-12)
+        assert r.low == pytest.approx(pb.low, rel=1e-9) and r.high == pytest.approx(pb.high, rel=1e-9)
+        assert r.p_bootstrap == pytest.approx(pb.p_value, abs=2.5 / 500)
+        assert r.p_permutation == pytest.approx(pt.p_value, abs=1.5 / 501)
+        assert r.n == pb.n
+    np.testing.assert_allclose(
+        [r.p_permutation_holm for r in results], holm_bonferroni([r.p_permutation for r in results])
+    )
+    np.testing.assert_allclose(
+        [r.p_bootstrap_holm for r in results], holm_bonferroni([r.p_bootstrap for r in results])
+    )
+    assert all(r.significant == (r.p_permutation_holm < 0.1) for r in results)
+
+
+def test_pairwise_single_system_and_low_sample_warning() -> None:
+    assert pairwise_comparisons(np.zeros((1, 5)), ["a"], "m") == []
+    with pytest.warns(RuntimeWarning, match="no pair can be significant"):
+        pairwise_comparisons(_scores(n_systems=4), list("abcd"), "m", n_samples=50)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        pairwise_comparisons(_scores(n_systems=4), list("abcd"), "m", n_samples=200)
+
+
+def test_to_dict_is_plain_json() -> None:
+    results = pairwise_comparisons(_scores(), ["a", "b", "c"], "rouge2_f", n_samples=200)
+    d = results[0].to_dict()
+    assert set(d) == {f.name for f in PairwiseResult.__dataclass_fields__.values()}
+    assert all(type(v) in (str, int, float, bool) for v in d.values())
+    json.dumps([r.to_dict() for r in results], allow_nan=False)
+    iv = bootstrap_ci(_scores(), n_samples=50)[0].to_dict()
+    assert set(iv) == {"mean", "low", "high", "n"} and type(iv["n"]) is int
+    x, y = _scores(n_systems=2)
+    json.dumps(paired_bootstrap(x, y, n_samples=50).to_dict(), allow_nan=False)
+    json.dumps(permutation_test(x, y, n_samples=50).to_dict(), allow_nan=False)
+
+
+# ---------------------------------------------------------------- words
+
+
+def _result(**kw) -> PairwiseResult:
+    base = dict(
+        metric="rouge2_f", system_a="lead", system_b="textrank", n=1000, mean_a=0.2, mean_b=0.1959,
+        diff=0.0041, low=-0.0020, high=0.0102, confidence=0.95, p_bootstrap=0.2, p_permutation=0.21,
+        p_bootstrap_holm=0.2, p_permutation_holm=0.21, significant=False, n_samples=1000,
+    )
+    base.update(kw)
+    return PairwiseResult(**base)
+
+
+def test_metric_display_names() -> None:
+    assert metric_display_name("rouge2_f") == "ROUGE-2 F"
+    assert metric_display_name("rougeLsum_r") == "ROUGE-Lsum R"
+    assert metric_display_name("rougeL_p") == "ROUGE-L P"
+    assert metric_display_name("bertscore_f1") == "bertscore_f1"
+
+
+def test_verdict_not_distinguishable() -> None:
+    assert verdict(_result(), 0.95) == (
+        "lead and textrank are not distinguishable on ROUGE-2 F at 95% "
+        "(difference +0.41 points, 95% CI -0.20 to +1.02, Holm-adjusted p=0.21)."
+    )
+
+
+def test_verdict_winner_oriented() -> None:
+    r = _result(system_a="lead", system_b="oracle", diff=-0.098, low=-0.105, high=-0.091,
+                p_permutation_holm=0.000999, significant=True)
+    assert verdict(r) == (
+        "oracle beats lead on ROUGE-2 F at 95% (+9.80 points, 95% CI +9.10 to +10.50, Holm-adjusted p<0.001)."
+    )
+    # a stricter level can turn it into a non-result
+    r2 = _result(p_permutation_holm=0.03, significant=True)
+    assert "beats" in verdict(r2) and "not distinguishable on ROUGE-2 F at 99%" in verdict(r2, 0.99)
+
+
+def test_verdict_non_rouge_metric_has_no_points() -> None:
+    text = verdict(_result(metric="length_ratio", diff=0.5, low=0.1, high=0.9, p_permutation_holm=0.2))
+    assert "on length_ratio" in text and "points" not in text and "+0.5" in text
+
+
+def test_close_calls_rule() -> None:
+    rs = [
+        _result(system_b="x", significant=False, diff=0.03),
+        _result(system_b="y", significant=True, diff=0.004),
+        _result(system_b="z", significant=True, diff=-0.05),
+    ]
+    assert [r.system_b for r in close_calls(rs)] == ["x", "y"]
+    assert [r.system_b for r in close_calls(rs, min_effect=0.0)] == ["x"]
+    with pytest.raises(ValueError):
+        close_calls(rs, min_effect=-1)
+
+
+def test_interval_is_frozen() -> None:
+    iv = Interval(0.1, 0.0, 0.2, 3)
+    with pytest.raises(AttributeError):
+        iv.mean = 0.5  # type: ignore[misc]
