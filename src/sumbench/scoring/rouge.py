@@ -1,0 +1,515 @@
+"""sumbench's ROUGE engine: rouge-score 0.1.2 numbers (bit for bit, ~15-20x faster) or ROUGE-1.5.5.pl's.
+
+Usage::
+
+    scorer = RougeScorer(["rouge1", "rouge2", "rougeL", "rougeLsum"], use_stemmer=True)
+    scorer.score(reference, candidate)["rouge1"].fmeasure
+    scorer.score_multi([ref_a, ref_b], candidate)           # multiref="max" (rouge-score)
+    scorer.score_batch(references, candidates)              # many pairs, texts analysed once
+    scorer.signature()  # 'rouge1,2,L,Lsum|stem=porter|tok=rouge-score|lsum=newline|multiref=max'
+
+Two compatibility targets (``compat``):
+
+``"rouge-score"`` (default)
+    The numbers of Google's rouge-score 0.1.2 ``RougeScorer`` (``score``, ``score_multi``) equal to
+    the last bit: same tokenizer (lowercase, ``[a-z0-9]+``, NLTK Porter on tokens longer than 3
+    characters), same clipped n-gram counts, same LCS index sets for rougeLsum (the backtrack's tie
+    rule included), same float expressions. Faster because every distinct text is tokenized,
+    stemmed and counted once, stems are cached, and LCS runs bit-parallel on Python ints.
+
+``"perl"``
+    The numbers ROUGE-1.5.5.pl prints (``-n N -m -a -d``, SPL input, one sentence per line),
+    computed in Python: its byte-level ASCII tokenization, its own Porter stemmer behind the
+    WordNet 2.0 exception table (shipped as ``_perl_wordnet_exc.tsv.gz``), its summary-level
+    ROUGE-L, its ``-f A`` / ``-f B`` handling of several references, its ``-l`` / ``-b``
+    truncation (applied, as the script does, to references as well as candidates), and P and R
+    rounded to 5 decimals with F computed from the rounded values.
+
+How the two differ, by design (minimal examples; ``S = RougeScorer(types, use_stemmer=True)``):
+
+* **Stemmer.** rouge-score uses NLTK's Porter stemmer; Perl uses its own Porter variant plus a
+  WordNet exception table: ``"he went"`` vs ``"he goes"`` has rouge1 recall 0.5 in rouge-score
+  (went/goe) and 1.0 in Perl (went->go, goes->go); ``"statement"`` stems to ``statement`` in NLTK
+  but ``state`` in Perl. Without stemming the tokens agree.
+* **Hyphens and case.** Perl pads ``-`` with spaces and then drops the ``-`` tokens, rouge-score
+  treats it as a separator: ``"U.S.-based"`` is ``u s based`` in both; but ``-l`` counts
+  whitespace words, so ``"U.S.-based firm"`` is 2 words for truncation and 4 tokens for scoring.
+  Perl lowercases ASCII only; Python's ``lower()`` maps the Kelvin sign ``"\\u212a"`` to ``k``
+  (a token in rouge-score, nothing in Perl).
+* **ROUGE-L.** Perl's ROUGE-L is summary-level over its input lines (= rouge-score's
+  ``rougeLsum`` with ``lsum_split="newline"``); rouge-score's ``rougeL`` is Perl on one-line
+  input. With reference ``"a b\\nc d"`` and candidate ``"c d a b"``: rougeL recall 0.5,
+  rougeLsum (and Perl ROUGE-L) recall 1.0.
+* **Several references.** rouge-score's ``score_multi`` keeps, per type, the reference with the
+  highest F (``multiref="max"``); Perl's default ``-f A`` pools hits and counts over references
+  (``"pooled"``): with references ``"a b"`` and ``"c d"`` and candidate ``"a b"``, max gives
+  R=1.0, pooled R=0.5, P=0.5. ``-f B`` (``"best"``) keeps the reference with the best recall
+  (Perl compares rounded recalls for ROUGE-N, unrounded for ROUGE-L; first wins ties).
+* **Rounding.** Perl prints P and R with ``%7.5f`` and computes F from those rounded values:
+  P=1/3, R=1/2 gives F 0.40000 (rounded inputs) vs 0.4 exactly.
+
+Multi-reference modes (``multiref``): ``max`` (rouge-score ``score_multi``), ``mean`` (mean of the
+per-reference P, R and F), ``pooled`` (Perl ``-f A``: hits and reference counts summed, the
+candidate count counted once per reference), ``best`` (Perl ``-f B``: the first reference with the
+highest recall) and ``jackknife`` (for N >= 2 references, the mean over the N leave-one-out
+subsets of the max-F score over the remaining N-1 references, as ROUGE's jackknifing of human
+references; with one reference it is that reference's score). The default is ``max`` for
+``compat="rouge-score"`` and ``pooled`` (Perl's own default) for ``compat="perl"``; in Perl mode
+``max``/``mean``/``jackknife`` combine the per-reference scores Perl prints (already rounded).
+
+ROUGE-Lsum needs sentences: ``lsum_split="newline"`` splits on ``"\\n"`` (rouge-score and Perl
+behaviour; use :func:`lsum_newline_warning` to flag one-line texts), ``"splitter"`` uses
+:func:`sumbench.corpora.split_sentences`.
+
+Truncation: ``max_words`` / ``max_bytes`` cut texts as ROUGE-1.5.5's ``-l`` / ``-b`` (whitespace
+words, UTF-8 bytes, line by line). With ``compat="rouge-score"`` only candidates are cut; with
+``compat="perl"`` both sides are, exactly as the script does (including its ``-b`` quirk for
+ROUGE-L units, see :func:`sumbench.scoring._perl_compat.read_text_lcs`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Callable, Iterable, NamedTuple, Protocol, Sequence
+
+from sumbench.scoring import _perl_compat as _pc
+from sumbench.scoring._rouge_core import (
+    Masks,
+    Tokens,
+    lcs_length,
+    ngram_counts,
+    overlap,
+    rs_tokenize,
+    summary_lcs_hits,
+    token_masks,
+)
+
+__all__ = [
+    "KNOWN_ROUGE_TYPES",
+    "MULTIREF_MODES",
+    "RougeScorer",
+    "Score",
+    "lsum_newline_warning",
+    "parse_rouge_types",
+    "truncate_text",
+]
+
+KNOWN_ROUGE_TYPES: tuple[str, ...] = tuple(f"rouge{n}" for n in range(1, 10)) + ("rougeL", "rougeLsum")
+MULTIREF_MODES: tuple[str, ...] = ("max", "mean", "pooled", "best", "jackknife")
+COMPAT_MODES: tuple[str, ...] = ("rouge-score", "perl")
+LSUM_SPLITS: tuple[str, ...] = ("newline", "splitter")
+_NGRAM_RE = re.compile(r"rouge([1-9])$")
+
+
+class Score(NamedTuple):
+    """Precision, recall and F1 of one ROUGE type (same fields as rouge-score's ``Score``)."""
+
+    precision: float
+    recall: float
+    fmeasure: float
+
+
+_ZERO = Score(0.0, 0.0, 0.0)
+
+
+class Tokenizer(Protocol):
+    """Anything with rouge-score's tokenizer interface."""
+
+    def tokenize(self, text: str) -> list[str]: ...
+
+
+def parse_rouge_types(rouge_types: str | Iterable[str]) -> tuple[str, ...]:
+    """Validate ROUGE type names (a list, or one comma-separated string); keeps order, drops repeats.
+
+    >>> parse_rouge_types("rouge1, rougeLsum")
+    ('rouge1', 'rougeLsum')
+    """
+    items = rouge_types.split(",") if isinstance(rouge_types, str) else list(rouge_types)
+    out: list[str] = []
+    for item in items:
+        name = str(item).strip()
+        if name not in KNOWN_ROUGE_TYPES:
+            raise ValueError(f"unknown rouge type {name!r}; known: {', '.join(KNOWN_ROUGE_TYPES)}")
+        if name not in out:
+            out.append(name)
+    if not out:
+        raise ValueError(f"no rouge type given; known: {', '.join(KNOWN_ROUGE_TYPES)}")
+    return tuple(out)
+
+
+def _split_sentences(text: str) -> list[str]:
+    from sumbench.corpora import split_sentences  # lazy: owned by the corpora module
+
+    return list(split_sentences(text))
+
+
+def lsum_newline_warning(text: str) -> bool:
+    """True when ``text`` has no newline but our splitter finds more than one sentence in it
+    (rougeLsum with ``lsum_split="newline"`` would then treat it as a single sentence)."""
+    return "\n" not in text and len(_split_sentences(text)) > 1
+
+
+def truncate_text(text: str, max_words: int | None = None, max_bytes: int | None = None) -> str:
+    """Cut ``text`` as ROUGE-1.5.5 ``-l`` (whitespace words) or ``-b`` (UTF-8 bytes) does,
+    line by line; kept lines stay on their own lines (for rougeLsum)."""
+    if not max_words and not max_bytes:
+        return text
+    lines = [line for line in text.split("\n") if line]
+    out: list[str] = []
+    if max_words:
+        total = 0
+        for s in lines:
+            words = _pc.perl_split(s)
+            if total + len(words) < max_words:
+                out.append(s)
+                total += len(words)
+            else:
+                out.append(" ".join(words[: max_words - total]))
+                break
+        return "\n".join(out)
+    total = 0
+    for s in lines:
+        b = s.encode("utf-8")
+        if total + len(b) < max_bytes:  # type: ignore[operator]
+            out.append(s)
+            total += len(b)
+        else:
+            out.append(b[: max_bytes - total].decode("utf-8", "ignore"))  # type: ignore[operator]
+            break
+    return "\n".join(out)
+
+
+# ----------------------------------------------------------------------------------- analysis
+@dataclass(eq=False)
+class _Text:
+    """Everything scoring needs from one text, computed once (lazily for the bit masks)."""
+
+    tokens: Tokens  # n-gram tokens (Perl: readText); also rougeL tokens in rouge-score mode
+    lsum: tuple[Tokens, ...]  # rougeLsum sentence units
+    lsum_counts: Counter  # unigram budget for rougeLsum clipping
+    l_units: tuple[Tokens, ...] | None = None  # Perl mode: rougeL units (one flattened line)
+    l_counts: Counter | None = None  # Perl mode: readText unigrams of the flattened line
+    grams: dict[int, Counter] = field(default_factory=dict)
+    _masks: Masks | None = None
+    _lsum_masks: tuple[Masks, ...] | None = None
+    _l_masks: tuple[Masks, ...] | None = None
+
+    def ngrams(self, n: int) -> Counter:
+        got = self.grams.get(n)
+        if got is None:
+            got = self.grams[n] = ngram_counts(self.tokens, n)
+        return got
+
+    def masks(self) -> Masks:
+        if self._masks is None:
+            self._masks = token_masks(self.tokens)
+        return self._masks
+
+    def lsum_masks(self) -> tuple[Masks, ...]:
+        if self._lsum_masks is None:
+            self._lsum_masks = tuple(token_masks(s) for s in self.lsum)
+        return self._lsum_masks
+
+    def l_masks(self) -> tuple[Masks, ...]:
+        if self._l_masks is None:
+            self._l_masks = tuple(token_masks(s) for s in self.l_units or ())
+        return self._l_masks
+
+
+class _Counts(NamedTuple):
+    hits: int
+    ref_total: int
+    cand_total: int
+
+
+def _fmeasure(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r > 0 else 0.0
+
+
+def _perl_round(x: float) -> float:
+    return float("%7.5f" % x)
+
+
+def _perl_f(p: float, r: float, alpha: float = 0.5) -> float:
+    d = (1 - alpha) * p + alpha * r
+    return _perl_round(p * r / d) if d > 0 else 0.0
+
+
+# ------------------------------------------------------------------------------------ scorer
+class RougeScorer:
+    """ROUGE-N (1-9), ROUGE-L and ROUGE-Lsum with rouge-score's interface and explicit policies.
+
+    ``rouge_types``: names from :data:`KNOWN_ROUGE_TYPES`. ``use_stemmer``: Porter stemming
+    (NLTK's for rouge-score, the script's plus WordNet exceptions for Perl). ``tokenizer``: an
+    object with ``tokenize(text) -> list[str]`` replacing the default tokenizer (rouge-score mode
+    only; the stemmer flag is then ignored, as in rouge-score). ``compat``, ``lsum_split``,
+    ``multiref``, ``max_words``, ``max_bytes``: see the module docstring. ``cache_size``: how many
+    analysed texts a scorer keeps between calls (bounded LRU).
+    """
+
+    def __init__(
+        self,
+        rouge_types: str | Iterable[str],
+        use_stemmer: bool = False,
+        tokenizer: Tokenizer | None = None,
+        *,
+        compat: str = "rouge-score",
+        lsum_split: str = "newline",
+        max_words: int | None = None,
+        max_bytes: int | None = None,
+        multiref: str | None = None,
+        cache_size: int = 8192,
+    ) -> None:
+        self.rouge_types = parse_rouge_types(rouge_types)
+        if compat not in COMPAT_MODES:
+            raise ValueError(f"unknown compat {compat!r}; known: {', '.join(COMPAT_MODES)}")
+        if lsum_split not in LSUM_SPLITS:
+            raise ValueError(f"unknown lsum_split {lsum_split!r}; known: {', '.join(LSUM_SPLITS)}")
+        if multiref is None:
+            multiref = "pooled" if compat == "perl" else "max"
+        if multiref not in MULTIREF_MODES:
+            raise ValueError(f"unknown multiref {multiref!r}; known: {', '.join(MULTIREF_MODES)}")
+        for name, value in (("max_words", max_words), ("max_bytes", max_bytes)):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):
+                raise ValueError(f"{name} must be a positive int or None, got {value!r}")
+        if max_words and max_bytes:
+            raise ValueError("give max_words or max_bytes, not both (as Perl's -l / -b)")
+        if tokenizer is not None and compat == "perl":
+            raise ValueError("compat='perl' uses ROUGE-1.5.5's own tokenizer; tokenizer must be None")
+        self.use_stemmer = bool(use_stemmer)
+        self.tokenizer = tokenizer
+        self.compat = compat
+        self.lsum_split = lsum_split
+        self.multiref = multiref
+        self.max_words = max_words
+        self.max_bytes = max_bytes
+        self._perl = compat == "perl"
+        self._ngram_ns = tuple(int(m.group(1)) for t in self.rouge_types if (m := _NGRAM_RE.match(t)))
+        self._analyze: Callable[[str], _Text] = lru_cache(maxsize=cache_size)(
+            self._analyze_perl if self._perl else self._analyze_rs
+        )
+
+    # ------------------------------------------------------------------------- public API
+    def signature(self) -> str:
+        """A one-line description of every choice that changes the numbers, e.g.
+        ``rouge1,2,L,Lsum|stem=porter|tok=rouge-score|lsum=newline|multiref=max``."""
+        short = [t[len("rouge"):] for t in self.rouge_types]
+        parts = ["rouge" + ",".join(short)]
+        if self._perl:
+            parts.append("stem=porter-rouge155+wordnet2.0" if self.use_stemmer else "stem=none")
+            parts.append("tok=rouge155")
+        elif self.tokenizer is not None:
+            parts.append("stem=tokenizer")
+            parts.append(f"tok=custom:{type(self.tokenizer).__name__}")
+        else:
+            parts.append("stem=porter" if self.use_stemmer else "stem=none")
+            parts.append("tok=rouge-score")
+        parts.append(f"lsum={self.lsum_split}")
+        parts.append(f"multiref={self.multiref}")
+        if self.max_words:
+            parts.append(f"trunc=words:{self.max_words}")
+        if self.max_bytes:
+            parts.append(f"trunc=bytes:{self.max_bytes}")
+        if self._perl:
+            parts.append("compat=perl")
+        return "|".join(parts)
+
+    def score(self, target: str, prediction: str) -> dict[str, Score]:
+        """Scores of ``prediction`` against one reference ``target`` (rouge-score's ``score``)."""
+        return self._score_pair(self._ref(target), self._cand(prediction))
+
+    def score_multi(self, targets: Sequence[str], prediction: str) -> dict[str, Score]:
+        """Scores against several references, combined by the scorer's ``multiref`` mode."""
+        if isinstance(targets, str):
+            raise TypeError("score_multi takes a list of reference texts, not one str")
+        if not targets:
+            raise ValueError("score_multi needs at least one reference")
+        cand = self._cand(prediction)
+        return self._combine([self._ref(t) for t in targets], cand)
+
+    def score_batch(
+        self, targets: Sequence[str | Sequence[str]], predictions: Sequence[str]
+    ) -> list[dict[str, Score]]:
+        """Scores of many (reference or references, prediction) pairs; each distinct text is
+        analysed once. ``targets[i]`` is a str (``score``) or a list of str (``score_multi``)."""
+        if len(targets) != len(predictions):
+            raise ValueError(f"{len(targets)} targets but {len(predictions)} predictions")
+        seen_ref: dict[str, _Text] = {}
+        seen_cand: dict[str, _Text] = {}
+
+        def ref(text: str) -> _Text:
+            got = seen_ref.get(text)
+            if got is None:
+                got = seen_ref[text] = self._ref(text)
+            return got
+
+        def cand(text: str) -> _Text:
+            got = seen_cand.get(text)
+            if got is None:
+                got = seen_cand[text] = self._cand(text)
+            return got
+
+        out: list[dict[str, Score]] = []
+        for target, prediction in zip(targets, predictions):
+            c = cand(prediction)
+            if isinstance(target, str):
+                out.append(self._score_pair(ref(target), c))
+            else:
+                if not target:
+                    raise ValueError("score_batch: an empty list of references")
+                out.append(self._combine([ref(t) for t in target], c))
+        return out
+
+    def __repr__(self) -> str:
+        return f"RougeScorer({self.signature()!r})"
+
+    # --------------------------------------------------------------------------- analysis
+    def _ref(self, text: str) -> _Text:
+        return self._analyze(text)
+
+    def _cand(self, text: str) -> _Text:
+        if not self._perl and (self.max_words or self.max_bytes):
+            text = truncate_text(text, self.max_words, self.max_bytes)
+        return self._analyze(text)
+
+    def _tok(self, text: str) -> Tokens:
+        if self.tokenizer is not None:
+            return tuple(self.tokenizer.tokenize(text))
+        return rs_tokenize(text, self.use_stemmer)
+
+    def _analyze_rs(self, text: str) -> _Text:
+        if not isinstance(text, str):
+            raise TypeError(f"expected a str, got {type(text).__name__}")
+        if self.lsum_split == "newline":
+            units = [s for s in text.split("\n") if s]
+        else:
+            units = [s for s in _split_sentences(text) if s]
+        lsum = tuple(self._tok(s) for s in units)
+        if self.tokenizer is None and self.lsum_split == "newline":
+            tokens = tuple(t for s in lsum for t in s)
+        else:
+            tokens = self._tok(text)
+        counts = Counter(t for s in lsum for t in s)
+        return _Text(tokens=tokens, lsum=lsum, lsum_counts=counts)
+
+    def _analyze_perl(self, text: str) -> _Text:
+        if not isinstance(text, str):
+            raise TypeError(f"expected a str, got {type(text).__name__}")
+        mw, mb, stem = self.max_words or 0, self.max_bytes or 0, self.use_stemmer
+        lines = _pc.perl_lines(text)
+        tokens = _pc.perl_tokens(_pc.read_text(lines, mw, mb), stem)
+        if self.lsum_split == "newline":
+            units = lines
+        else:
+            units = [_pc.perl_lines(s.replace("\n", " "))[0] for s in _split_sentences(text) if s.strip("\n")]
+        lsum = tuple(_pc.perl_tokens(u, stem) for u in _pc.read_text_lcs(units, mw, mb))
+        counts = Counter(tokens)  # Perl clips LCS hits with readText's unigrams
+        l_units: tuple[Tokens, ...] | None = None
+        l_counts: Counter | None = None
+        if "rougeL" in self.rouge_types:
+            flat = _pc.perl_lines(text.replace("\n", " "))
+            l_units = tuple(_pc.perl_tokens(u, stem) for u in _pc.read_text_lcs(flat, mw, mb))
+            l_counts = Counter(_pc.perl_tokens(_pc.read_text(flat, mw, mb), stem))
+        return _Text(tokens=tokens, lsum=lsum, lsum_counts=counts, l_units=l_units, l_counts=l_counts)
+
+    # ----------------------------------------------------------------------------- counts
+    def _counts(self, rouge_type: str, ref: _Text, cand: _Text) -> _Counts:
+        if rouge_type == "rougeLsum":
+            hits = 0
+            if ref.lsum and cand.lsum:
+                hits = summary_lcs_hits(ref.lsum, ref.lsum_masks(), cand.lsum, ref.lsum_counts, cand.lsum_counts)
+            ref_total = sum(map(len, ref.lsum))
+            cand_total = len(cand.tokens) if self._perl else sum(map(len, cand.lsum))
+            return _Counts(hits, ref_total, cand_total)
+        if rouge_type == "rougeL":
+            if self._perl:
+                l_ref = ref.l_units or ()
+                r_counts, c_counts = ref.l_counts or Counter(), cand.l_counts or Counter()
+                hits = 0
+                if l_ref and cand.l_units:
+                    hits = summary_lcs_hits(l_ref, ref.l_masks(), cand.l_units, r_counts, c_counts)
+                return _Counts(hits, sum(map(len, l_ref)), sum(c_counts.values()))
+            a, b = ref.tokens, cand.tokens
+            if len(a) >= len(b):
+                hits = lcs_length(ref.masks(), len(a), b)
+            else:
+                hits = lcs_length(cand.masks(), len(b), a)
+            return _Counts(hits, len(a), len(b))
+        n = int(rouge_type[5:])
+        hits = overlap(ref.ngrams(n), cand.ngrams(n))
+        return _Counts(hits, max(len(ref.tokens) - n + 1, 0), max(len(cand.tokens) - n + 1, 0))
+
+    def _to_score(self, rouge_type: str, c: _Counts) -> Score:
+        hits, rt, ct = c
+        if self._perl:
+            r = _perl_round(hits / rt) if rt else 0.0
+            p = _perl_round(hits / ct) if ct else 0.0
+            return Score(p, r, _perl_f(p, r))
+        if rouge_type.startswith("rougeL"):
+            if not rt or not ct:
+                return _ZERO
+            p = hits / ct
+            r = hits / rt
+        else:
+            p = hits / max(ct, 1)
+            r = hits / max(rt, 1)
+        return Score(p, r, _fmeasure(p, r))
+
+    def _score_pair(self, ref: _Text, cand: _Text) -> dict[str, Score]:
+        return {t: self._to_score(t, self._counts(t, ref, cand)) for t in self.rouge_types}
+
+    # ------------------------------------------------------------------------ multi-ref
+    def _combine(self, refs: list[_Text], cand: _Text) -> dict[str, Score]:
+        mode = self.multiref
+        out: dict[str, Score] = {}
+        for t in self.rouge_types:
+            counts = [self._counts(t, r, cand) for r in refs]
+            if mode == "pooled":
+                out[t] = self._to_score(t, _Counts(sum(c.hits for c in counts),
+                                                   sum(c.ref_total for c in counts),
+                                                   sum(c.cand_total for c in counts)))
+                continue
+            scores = [self._to_score(t, c) for c in counts]
+            if mode == "max":
+                out[t] = _first_max(scores)
+            elif mode == "best":
+                out[t] = scores[_best_recall_index(t, counts, self._perl)]
+            elif mode == "mean":
+                out[t] = _mean(scores)
+            else:  # jackknife
+                n = len(scores)
+                if n == 1:
+                    out[t] = scores[0]
+                else:
+                    out[t] = _mean([_first_max(scores[:i] + scores[i + 1:]) for i in range(n)])
+        return out
+
+
+def _first_max(scores: Sequence[Score]) -> Score:
+    """The first score with the highest F (``np.argmax`` semantics, as rouge-score)."""
+    best = scores[0]
+    for s in scores[1:]:
+        if s.fmeasure > best.fmeasure:
+            best = s
+    return best
+
+
+def _mean(scores: Sequence[Score]) -> Score:
+    n = len(scores)
+    return Score(sum(s.precision for s in scores) / n, sum(s.recall for s in scores) / n,
+                 sum(s.fmeasure for s in scores) / n)
+
+
+def _best_recall_index(rouge_type: str, counts: Sequence[_Counts], perl: bool) -> int:
+    """Perl ``-f B``: first reference with the strictly best recall (rounded for ROUGE-N in Perl)."""
+    best, best_i = -1.0, 0
+    for i, (hits, rt, _) in enumerate(counts):
+        recall = hits / rt if rt else 0.0
+        if perl and not rouge_type.startswith("rougeL") and rt:
+            recall = _perl_round(recall)
+        if recall > best:
+            best, best_i = recall, i
+    return best_i
