@@ -1,0 +1,85 @@
+"""SQLite cache of summaries, keyed by summarizer identity and document text.
+
+The default location is ``$SUMBENCH_CACHE_DIR/summaries.sqlite`` or, without that variable,
+``~/.cache/sumbench/summaries.sqlite``; ``sumbench run --cache PATH`` overrides it and
+``--no-cache`` turns it off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any, Iterable
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS summaries (
+    summarizer_key TEXT NOT NULL,
+    text_hash TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    created TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    PRIMARY KEY (summarizer_key, text_hash)
+)
+"""
+
+
+def default_cache_path() -> Path:
+    """``$SUMBENCH_CACHE_DIR/summaries.sqlite``, else ``~/.cache/sumbench/summaries.sqlite``."""
+    root = os.environ.get("SUMBENCH_CACHE_DIR")
+    base = Path(root) if root else Path.home() / ".cache" / "sumbench"
+    return base / "summaries.sqlite"
+
+
+def summarizer_key(use: str, params: dict[str, Any], version: str, fingerprint: str = "") -> str:
+    """A stable key for one configured summarizer: its name, parameters, version and fingerprint."""
+    payload = json.dumps(
+        {"use": use, "params": params, "version": version, "fingerprint": fingerprint},
+        sort_keys=True,
+        default=repr,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+class SummaryCache:
+    """Get and put summaries; safe for several processes at once (WAL journal)."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._connection = sqlite3.connect(self.path)
+        self._connection.execute("PRAGMA journal_mode=WAL")
+        self._connection.execute(_SCHEMA)
+        self._connection.commit()
+
+    def get_many(self, key: str, text_hashes: Iterable[str]) -> dict[str, str]:
+        """Cached summaries of the given documents (by text hash) for one summarizer key."""
+        hashes = list(dict.fromkeys(text_hashes))
+        found: dict[str, str] = {}
+        for start in range(0, len(hashes), 500):
+            chunk = hashes[start : start + 500]
+            rows = self._connection.execute(
+                f"SELECT text_hash, summary FROM summaries WHERE summarizer_key = ? "
+                f"AND text_hash IN ({','.join('?' * len(chunk))})",
+                (key, *chunk),
+            )
+            found.update(rows.fetchall())
+        return found
+
+    def put_many(self, key: str, items: Iterable[tuple[str, str]]) -> None:
+        """Store ``(text_hash, summary)`` pairs for one summarizer key."""
+        with self._connection:
+            self._connection.executemany(
+                "INSERT OR REPLACE INTO summaries (summarizer_key, text_hash, summary) VALUES (?, ?, ?)",
+                [(key, text_hash, summary) for text_hash, summary in items],
+            )
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def __enter__(self) -> "SummaryCache":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

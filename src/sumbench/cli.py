@@ -1,0 +1,232 @@
+"""The ``sumbench`` command: run, list, summarize, report, compare, train."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import inspect
+import sys
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+DEFAULT_SUITE = Path("benchmarks") / "news.toml"
+
+
+def _default_suite() -> Path:
+    """``benchmarks/news.toml`` in the current folder, else the one beside an editable checkout."""
+    if DEFAULT_SUITE.is_file():
+        return DEFAULT_SUITE
+    checkout = Path(__file__).resolve().parents[2] / DEFAULT_SUITE
+    return checkout if checkout.is_file() else DEFAULT_SUITE
+
+
+def _parse_value(text: str) -> Any:
+    """``--param`` values: TOML scalars (3, 0.5, true, "x"), else the raw string."""
+    import tomllib
+
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text
+
+
+def _params(pairs: Sequence[str]) -> dict[str, Any]:
+    params = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise SystemExit(f"sumbench: --param expects k=v, got {pair!r}")
+        key, _, value = pair.partition("=")
+        params[key.strip()] = _parse_value(value.strip())
+    return params
+
+
+@contextlib.contextmanager
+def _progress_bars(enabled: bool) -> Iterator[Any]:
+    if not enabled:
+        yield lambda description, total: (lambda advance: None)
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=_stderr_console(), transient=False,
+    ) as bars:
+
+        def start(description: str, total: int):
+            task = bars.add_task(description, total=total)
+            return lambda advance: bars.advance(task, advance)
+
+        yield start
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from sumbench.runner import run_suite
+    from sumbench.suite import load_suite, with_overrides
+
+    suite = with_overrides(load_suite(args.suite or _default_suite()), limit=args.limit, seed=args.seed)
+    with _progress_bars(not args.quiet) as progress:
+        result = run_suite(
+            suite,
+            out_dir=Path(args.out) if args.out else None,
+            cache_path=Path(args.cache) if args.cache else None,
+            use_cache=not args.no_cache,
+            progress=progress,
+        )
+    console = _stderr_console()
+    for system in result.systems:
+        state = (
+            "all from cache" if system.cache_hits == len(system.summaries) + len(system.failures)
+            else f"{system.cache_hits} from cache, {len(system.summaries) - system.cache_hits} new"
+        )
+        console.print(f"  {system.label}: {len(system.summaries)} summaries ({state}), {len(system.failures)} failed")
+    if result.cache_misses == 0:
+        console.print("  every summary came from the cache: none recomputed")
+    if result.failures:
+        console.print(f"  {len(result.failures)} failures recorded in failures.jsonl and the report")
+    print(result.run_dir)
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from sumbench.corpora import bundled_corpora, load_corpus
+    from sumbench.summarizers.registry import doc_line, parameters, registered
+
+    print("Summarizers (use = NAME in a suite):")
+    for name, entry_point in registered().items():
+        try:
+            cls = entry_point.load()
+        except Exception as exc:  # noqa: BLE001 - an optional dependency may be missing
+            print(f"  {name:<20} (cannot load: {exc})")
+            continue
+        print(f"  {name:<20} {doc_line(cls)}")
+        for pname, param in parameters(cls).items():
+            default = "required" if param.default is inspect.Parameter.empty else f"default {param.default!r}"
+            print(f"  {'':<22}{pname} ({default})")
+    print("\nBundled corpora (source = NAME in a suite):")
+    for name in bundled_corpora():
+        corpus = load_corpus(name)
+        print(
+            f"  {name:<20} {len(corpus.documents)} documents, "
+            f"{corpus.references_per_document:g} references per document"
+        )
+    return 0
+
+
+def cmd_summarize(args: argparse.Namespace) -> int:
+    from sumbench.corpora import split_sentences
+    from sumbench.records import Document
+    from sumbench.summarizers.registry import build
+
+    text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+    if not text.strip():
+        raise SystemExit(f"sumbench: {args.file}: the article is empty")
+    summarizer = build(args.with_, _params(args.param))
+    doc = Document(id=str(args.file), text=text, sentences=tuple(split_sentences(text)), references=())
+    prepare = getattr(summarizer, "prepare", None)
+    if callable(prepare):
+        prepare([doc])
+    print(summarizer.summarize(doc))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from sumbench.reports import render_report
+
+    paths = render_report(Path(args.run_dir))
+    for path in paths.values():
+        print(path)
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from sumbench.reports import compare_runs
+
+    out = Path(args.out) if args.out else Path(args.run_b) / f"compare-{Path(args.run_a).name}"
+    paths = compare_runs(Path(args.run_a), Path(args.run_b), out)
+    for path in (paths.values() if isinstance(paths, dict) else paths):
+        print(path)
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from sumbench.suite import load_suite
+    from sumbench.summarizers.registry import build
+
+    suite = load_suite(args.suite)
+    chosen = [s for s in suite.summarizers if s.label == args.summarizer or s.use == args.summarizer]
+    if not chosen:
+        labels = ", ".join(s.label for s in suite.summarizers)
+        raise SystemExit(f"sumbench: {args.suite} has no summarizer {args.summarizer!r} (labels: {labels})")
+    for config in chosen:
+        instance = build(config.use, config.params, suite.base_dir)
+        train = getattr(instance, "train", None)
+        if not callable(train):
+            raise SystemExit(f"sumbench: summarizer {config.label!r} ({config.use}) has no training step")
+        print(train())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sumbench", description="Benchmark summarizers on news: ROUGE, lengths, CIs, reports."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run a suite (default benchmarks/news.toml) and write a run folder")
+    run.add_argument("suite", nargs="?", help="suite TOML file (default: benchmarks/news.toml)")
+    run.add_argument("--out", help="run folder to write (default: reports/<suite>-<timestamp>)")
+    run.add_argument("--limit", type=int, help="use only the first N documents")
+    run.add_argument("--seed", type=int, help="override the suite's seed")
+    run.add_argument("--cache", help="summary cache file (default: ~/.cache/sumbench/summaries.sqlite)")
+    run.add_argument("--no-cache", action="store_true", help="neither read nor write the summary cache")
+    run.add_argument("--quiet", action="store_true", help="no progress bars")
+    run.set_defaults(func=cmd_run)
+
+    listing = sub.add_parser("list", help="registered summarizers with parameters; bundled corpora")
+    listing.set_defaults(func=cmd_list)
+
+    summarize = sub.add_parser("summarize", help="summarize one article file ('-' reads stdin)")
+    summarize.add_argument("file")
+    summarize.add_argument("--with", dest="with_", required=True, help="summarizer name, module:Class or file.py:Class")
+    summarize.add_argument("--param", action="append", default=[], metavar="K=V", help="summarizer parameter")
+    summarize.set_defaults(func=cmd_summarize)
+
+    report = sub.add_parser("report", help="re-render report.md/report.html of a run folder")
+    report.add_argument("run_dir")
+    report.set_defaults(func=cmd_report)
+
+    compare = sub.add_parser("compare", help="compare two run folders")
+    compare.add_argument("run_a")
+    compare.add_argument("run_b")
+    compare.add_argument("--out", help="folder for the comparison report (default: RUN_B/compare-<RUN_A>)")
+    compare.set_defaults(func=cmd_compare)
+
+    train = sub.add_parser("train", help="train a learned summarizer of a suite (cached)")
+    train.add_argument("suite")
+    train.add_argument("--summarizer", required=True, help="label or name of the summarizer in the suite")
+    train.set_defaults(func=cmd_train)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from sumbench.corpora import CorpusError
+    from sumbench.runner import RunError
+    from sumbench.suite import SuiteError
+    from sumbench.summarizers.registry import SummarizerError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (SuiteError, CorpusError, SummarizerError, RunError, FileNotFoundError, ValueError) as exc:
+        print(f"sumbench: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,67 @@
+"""Conformance check for summarizers: ``check_summarizer(obj)`` raises with a clear message on failure."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from sumbench.corpora import split_sentences
+from sumbench.records import Document
+from sumbench.summarizers.base import get_params
+
+_SAMPLE = (
+    "The city council approved a new budget on Tuesday after weeks of debate. "
+    "The plan raises spending on schools and roads by 4 percent. "
+    "Mayor Ana Ruiz said the vote was a victory for families. "
+    "Opponents argued that the budget relies on optimistic tax forecasts. "
+    "The council will review the figures again in March."
+)
+
+
+class ConformanceError(AssertionError):
+    """A summarizer broke the protocol; the message says which rule and on which document."""
+
+
+def sample_documents() -> list[Document]:
+    """A normal news document, a one-sentence document and a document with no sentences."""
+    one = "Officials confirmed the bridge will reopen next week."
+    return [
+        Document("sample-news", _SAMPLE, tuple(split_sentences(_SAMPLE)), ("The council passed a budget.",)),
+        Document("sample-one-sentence", one, (one,), ("The bridge reopens.",)),
+        Document("sample-empty", "", (), ("Nothing happened.",)),
+    ]
+
+
+def check_summarizer(summarizer: Any, documents: Sequence[Document] | None = None) -> None:
+    """Check the protocol on ``documents`` (default :func:`sample_documents`): ``summarize`` returns a
+    ``str``; it is deterministic; zero- and one-sentence documents work; ``summarize_batch`` (if any)
+    agrees with ``summarize``; the constructor parameters round-trip (``type(s)(**get_params(s))``
+    gives equal parameters and equal summaries)."""
+    name = type(summarizer).__name__
+    if not callable(getattr(summarizer, "summarize", None)):
+        raise ConformanceError(f"{name} has no summarize(doc) method")
+    docs = list(documents) if documents is not None else sample_documents()
+    try:
+        params = get_params(summarizer)
+    except TypeError as exc:
+        raise ConformanceError(str(exc)) from exc
+    twin = type(summarizer)(**params)
+    if get_params(twin) != params:
+        raise ConformanceError(f"{name}: parameters do not round-trip: {params} != {get_params(twin)}")
+    prepare = getattr(summarizer, "prepare", None)
+    if callable(prepare):
+        prepare(docs)
+        getattr(twin, "prepare")(docs)
+    for doc in docs:
+        first = summarizer.summarize(doc)
+        if not isinstance(first, str):
+            raise ConformanceError(f"{name}.summarize({doc.id!r}) returned {type(first).__name__}, not str")
+        if summarizer.summarize(doc) != first:
+            raise ConformanceError(f"{name} is not deterministic on {doc.id!r}")
+        if twin.summarize(doc) != first:
+            raise ConformanceError(f"{name}: a new instance with the same parameters differs on {doc.id!r}")
+    batch = getattr(summarizer, "summarize_batch", None)
+    if callable(batch):
+        batched = list(batch(docs))
+        single = [summarizer.summarize(d) for d in docs]
+        if batched != single:
+            raise ConformanceError(f"{name}.summarize_batch disagrees with summarize")
