@@ -42,7 +42,7 @@ def _f1(overlap: int, produced: int, wanted: int) -> float:
 
 class Oracle(ExtractiveSummarizer):
     """Greedy oracle (Nallapati et al. 2017): adds the sentence that most raises mean ROUGE-1/2 F
-    against the references until no sentence helps or the budget is spent."""
+    (best reference) until no sentence helps or the budget is spent; never below lead."""
 
     version = "1"
 
@@ -59,7 +59,7 @@ class Oracle(ExtractiveSummarizer):
         self.use_stemmer = use_stemmer
 
     def rank(self, doc: Document) -> list[int]:
-        """Sentences in the order the greedy search adds them (the rest after, in document order)."""
+        """The chosen sentences, in the order the search added them."""
         orders = (1, 2)
         sentence_grams = [
             {n: _ngrams(_tokens(s, self.use_stemmer), n) for n in orders} for s in doc.sentences
@@ -81,7 +81,7 @@ class Oracle(ExtractiveSummarizer):
                 length = len(doc.sentences[index].split())
                 if word_limit is not None and words_used + length > word_limit:
                     continue
-                score = self._objective({n: current[n] + grams[n] for n in orders}, reference_grams)
+                score = _objective({n: current[n] + grams[n] for n in orders}, reference_grams)
                 if score > best_score:
                     best_index, best_score = index, score
             if best_index is None:
@@ -89,17 +89,22 @@ class Oracle(ExtractiveSummarizer):
             chosen.append(best_index)
             words_used += len(doc.sentences[best_index].split())
             current = {n: current[n] + sentence_grams[best_index][n] for n in orders}
-        if not chosen:
-            # nothing overlaps the references: fall back to document order (lead), as the budget needs one
-            return list(range(len(doc.sentences)))
+        # Greedy search is not optimal: never return less than the lead under the same budget.
+        lead = budget.select(list(range(len(doc.sentences))), doc)
+        lead_grams = {n: sum((sentence_grams[i][n] for i in lead), Counter()) for n in orders}
+        if not chosen or _objective(lead_grams, reference_grams) > best_score:
+            return lead
         return chosen
 
-    @staticmethod
-    def _objective(candidate: dict[int, Counter], references: list[dict[int, Counter]]) -> float:
+
+def _objective(candidate: dict[int, Counter], references: list[dict[int, Counter]]) -> float:
+    """Mean of ROUGE-1 and ROUGE-2 F against the best-matching reference (multi-reference = max)."""
+    best = 0.0
+    for reference in references:
         total = 0.0
-        for reference in references:
-            for n, wanted in reference.items():
-                produced = candidate[n]
-                overlap = sum((produced & wanted).values())
-                total += _f1(overlap, sum(produced.values()), sum(wanted.values()))
-        return total / (len(references) * 2)
+        for n, wanted in reference.items():
+            produced = candidate[n]
+            overlap = sum((produced & wanted).values())
+            total += _f1(overlap, sum(produced.values()), sum(wanted.values()))
+        best = max(best, total / len(reference))
+    return best

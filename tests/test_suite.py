@@ -1,0 +1,57 @@
+import pytest
+
+from conftest import REPO
+from sumbench.suite import SuiteError, load_suite, with_overrides
+
+
+def test_default_suite_is_valid():
+    suite = load_suite(REPO / "benchmarks" / "news.toml")
+    assert suite.name == "news" and suite.corpus.source == "cnndm-summeval"
+    assert [s.label for s in suite.summarizers] == ["lead-3", "random-3", "oracle-3", "textrank-3", "lead+quote"]
+    assert suite.scoring.rouge_types == ("rouge1", "rouge2", "rougeL", "rougeLsum")
+
+
+def test_relative_paths_resolve_against_the_suite_file(suite_file, news_jsonl):
+    suite = load_suite(suite_file())
+    assert suite.corpus.source == str(news_jsonl.resolve())
+    assert with_overrides(suite, limit=2, seed=9).corpus.limit == 2
+    assert with_overrides(suite, seed=9).seed == 9
+
+
+@pytest.mark.parametrize(
+    "summarizers, extra, corpus, message",
+    [
+        ('use = "lead"\ncolour = 1', "", "", r"\[summarizers #1\] unknown key 'colour'"),
+        ('use = "laed"', "", "", r"unknown summarizer 'laed'.*Did you mean 'lead'"),
+        ('use = "lead"\nparams = { kk = 3 }', "", "", r"no parameter 'kk'.*Did you mean 'k'"),
+        ('use = "lead"\nparams = { k = 0 }', "", "", r"k must be a positive integer"),
+        ('use = "lead"', 'rouge_types = ["rouge2", "rougeX"]', "", r"\[scoring\] rouge_types: unknown rouge type 'rougeX'"),
+        ('use = "lead"', 'multiref = "avg"', "", r"\[scoring\] multiref must be one of"),
+        ('use = "lead"', "confidence = 95", "", r"\[scoring\] confidence must be between 0 and 1"),
+        ('use = "lead"', "max_words = true", "", r"max_words must be an integer, not a boolean"),
+        ('use = "lead"', "seeds = 3", "", r"\[scoring\] unknown key 'seeds'"),
+        ('use = "lead"', "", "text_feild = \"x\"", r"\[corpus\] unknown key 'text_feild' \(did you mean 'text_field'\?\)"),
+        ('use = "lead"', "", "limit = 0", r"\[corpus\] limit must be at least 1"),
+        ('use = "lead"\n\n[[summarizers]]\nuse = "lead"', "", "", r"label 'lead' is used twice"),
+        ('use = "missing.py:X"', "", "", r"plugin file not found"),
+    ],
+)
+def test_validation_errors_name_table_and_key(suite_file, summarizers, extra, corpus, message):
+    with pytest.raises(SuiteError, match=message) as info:
+        load_suite(suite_file(summarizers, extra, corpus))
+    assert "suite.toml" in str(info.value)
+
+
+def test_missing_corpus_and_bad_toml(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text('[corpus]\nsource = "nope.jsonl"\n[[summarizers]]\nuse = "lead"\n')
+    with pytest.raises(SuiteError, match=r"\[corpus\] source 'nope.jsonl' is neither a bundled corpus"):
+        load_suite(path)
+    path.write_text("name = \n")
+    with pytest.raises(SuiteError, match="invalid TOML"):
+        load_suite(path)
+    path.write_text('name = "x"\n')
+    with pytest.raises(SuiteError, match=r"no \[\[summarizers\]\]"):
+        load_suite(path)
+    with pytest.raises(SuiteError, match="suite file not found"):
+        load_suite(tmp_path / "absent.toml")
