@@ -1,0 +1,133 @@
+"""The self-contained HTML report of a run (``report.html``).
+
+One file, no network: CSS and the little JavaScript (sortable tables, document
+search, open-on-anchor) are inline and the figures are PNG data URIs.  The page is
+rendered by jinja2 with autoescaping on; corpus and summarizer strings reach the
+template only as plain text (highlighting is a list of ``(text, marked)`` segments
+that the template escapes and wraps in ``<mark>``), and nothing of theirs is ever
+marked safe.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from . import model
+from .data import Run
+from .markdown import FIGURE_CAPTIONS
+from .plots import metric_label
+
+__all__ = ["environment", "render_html", "write_html", "data_uri"]
+
+TEMPLATES = Path(__file__).with_name("templates")
+
+
+def environment() -> jinja2.Environment:
+    """The jinja2 environment of the report templates (autoescape on everywhere)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["fmt"] = model.fmt
+    env.filters["metric_label"] = metric_label
+    env.filters["sortval"] = _sortval
+    return env
+
+
+def _sortval(x: Any) -> str:
+    """A number for the table sorter (``data-v``), or empty for missing values."""
+    if isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x):
+        return repr(float(x))
+    return ""
+
+
+def data_uri(path: Path, mime: str = "image/png") -> str:
+    return f"data:{mime};base64," + base64.b64encode(Path(path).read_bytes()).decode("ascii")
+
+
+def _documents(run: Run, anchors: Mapping[str, str]) -> list[dict[str, Any]]:
+    pm = run.primary_metric
+    systems = list(run.systems)
+    scores = {s: run.scores.by_doc(s, pm) for s in systems} if pm else {}
+    words = {s: run.scores.by_doc(s, "words") for s in systems} if "words" in run.scores.columns else {}
+    failed = {(f.get("doc_id"), f.get("system")): f for f in run.failures}
+    docs = []
+    for d in run.documents:
+        grams = model.reference_ngrams(d["references"])
+        cards = []
+        for s in systems:
+            summ = run.summary(d["id"], s)
+            fail = failed.get((d["id"], s))
+            score = scores.get(s, {}).get(d["id"], math.nan)
+            cards.append({
+                "system": s,
+                "segments": model.highlight(summ["summary"], grams) if summ else None,
+                "cached": bool(summ and summ.get("cached")),
+                "score": score,
+                "score_text": model.fmt(pm, score) if pm else "–",
+                "words": words.get(s, {}).get(d["id"]),
+                "failure": fail,
+            })
+        finite = [c for c in cards if isinstance(c["score"], float) and math.isfinite(c["score"])]
+        top = max(finite, key=lambda c: c["score"]) if finite else None
+        docs.append({
+            "id": d["id"],
+            "anchor": anchors[d["id"]],
+            "title": d.get("title"),
+            "search": f"{d['id']} {d.get('title') or ''}".lower(),
+            "article": model.highlight(d["text"], grams),
+            "article_words": len(d["text"].split()),
+            "references": [model.highlight(r, set()) for r in d["references"]],
+            "cards": cards,
+            "top": top,
+            "n_failed": sum(1 for c in cards if c["failure"]),
+        })
+    return docs
+
+
+def context(run: Run, figures: Mapping[str, Mapping[str, Path]] | None = None) -> dict[str, Any]:
+    """Everything the template shows, as plain data."""
+    figures = figures or {}
+    anchors = model.anchor_ids([d["id"] for d in run.documents])
+    # a scored or failed document missing from documents.jsonl gets no anchor: links are dropped
+    lb = model.leaderboard(run)
+    calls = model.close_calls(run)
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for c in calls:
+        grouped.setdefault(c["label"], []).append(c)
+    return {
+        "h": model.header(run),
+        "lb": lb,
+        "anchors": anchors,
+        "figures": {name: {"uri": data_uri(p["png"]), "svg": Path(p["svg"]).name,
+                           "caption": FIGURE_CAPTIONS.get(name, name)} for name, p in figures.items()},
+        "calls": grouped,
+        "n_calls": len(calls),
+        "n_tests": len(run.significance),
+        "lengths": model.length_table(run),
+        "extractive": model.extractiveness_table(run),
+        "docs": _documents(run, anchors),
+        "failures": [{**f, "anchor": anchors.get(f.get("doc_id"))} for f in run.failures],
+        "systems": list(run.systems),
+    }
+
+
+def render_html(run: Run, figures: Mapping[str, Mapping[str, Path]] | None = None) -> str:
+    """The report page as a string.  ``figures`` as from
+    :func:`~sumbench.reports.plots.render_figures` (PNG files are embedded)."""
+    return environment().get_template("report.html.j2").render(**context(run, figures))
+
+
+def write_html(run: Run, out_dir: str | Path, figures: Mapping[str, Mapping[str, Path]] | None = None) -> Path:
+    path = Path(out_dir) / "report.html"
+    path.write_text(render_html(run, figures), encoding="utf-8")
+    return path

@@ -1,0 +1,423 @@
+"""Figures for a run, drawn with matplotlib's object API (Agg canvas, no pyplot).
+
+Each ``plot_*`` function takes a :class:`~sumbench.reports.data.Run` and an output
+folder, writes ``<name>.png`` and ``<name>.svg`` there and returns
+``{"png": Path, "svg": Path}`` (or ``None`` when the run has nothing to draw, e.g. no
+significance tests).  No global matplotlib state is touched, so it is safe to call
+from a program that uses pyplot with another backend.
+
+Colours are the Okabe-Ito palette (safe for the common colour-vision deficiencies);
+past eight systems colours repeat and markers / hatches tell the systems apart.
+ROUGE values are drawn x100.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
+
+from .data import Run
+
+__all__ = [
+    "FIGURES",
+    "OKABE_ITO",
+    "metric_label",
+    "plot_coverage_density",
+    "plot_lengths",
+    "plot_rouge_means",
+    "plot_rouge_vs_length",
+    "plot_significance",
+    "reference_lengths",
+    "render_figures",
+    "system_order",
+]
+
+#: Okabe & Ito (2008), in the order used for systems (yellow last: weak on white).
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#000000", "#F0E442")
+REFERENCE_COLOUR = "#999999"
+_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+_HATCHES = ("", "//", "..", "xx")
+
+_STYLE = {
+    "font.size": 9.5,
+    "axes.titlesize": 10.5,
+    "axes.labelsize": 9.5,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#e3e3e3",
+    "grid.linewidth": 0.7,
+    "axes.axisbelow": True,
+    "svg.hashsalt": "sumbench",
+    "legend.frameon": False,
+}
+
+_WORD = re.compile(r"[a-z0-9]+")
+_SENT_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+|\n+")
+
+
+def colour(k: int) -> str:
+    return OKABE_ITO[k % len(OKABE_ITO)]
+
+
+def marker(k: int) -> str:
+    return _MARKERS[(k // len(OKABE_ITO)) % len(_MARKERS)] if k >= len(OKABE_ITO) else "o"
+
+
+def hatch(k: int) -> str:
+    return _HATCHES[(k // len(OKABE_ITO)) % len(_HATCHES)]
+
+
+def metric_label(metric: str) -> str:
+    """``rouge2_f`` -> ``ROUGE-2 F``; ``rougeLsum_r`` -> ``ROUGE-Lsum R``; others as is."""
+    m = re.fullmatch(r"rouge(\w+?)_([prf])", metric)
+    if m:
+        return f"ROUGE-{m.group(1)} {m.group(2).upper()}"
+    return {
+        "words": "words",
+        "sentences": "sentences",
+        "compression": "compression",
+        "ref_ratio": "ratio to reference",
+        "fragment_compression": "fragment compression",
+        "novel_1gram": "novel 1-grams",
+        "novel_2gram": "novel 2-grams",
+        "novel_3gram": "novel 3-grams",
+        "redundancy_1gram": "repeated 1-grams",
+        "redundancy_2gram": "repeated 2-grams",
+    }.get(metric, metric)
+
+
+def _text(label: str, width: int = 28) -> str:
+    """A label safe for matplotlib text: mathtext ``$`` escaped, long labels cut."""
+    label = label if len(label) <= width else label[: width - 1] + "…"
+    return label.replace("\\", "\\\\").replace("$", r"\$")
+
+
+def system_order(run: Run) -> list[str]:
+    """Systems ranked by the primary metric (best first); unscored systems last."""
+    pm = run.primary_metric
+    systems = list(run.systems)
+    if pm is None:
+        return systems
+
+    def key(s: str) -> tuple[int, float]:
+        m = run.mean(s, pm)
+        return (1, 0.0) if math.isnan(m) else (0, -m)
+
+    return sorted(systems, key=key)
+
+
+def _length_functions() -> tuple[Callable[[str], list[str]], Callable[[str], list[str]]]:
+    """The toolkit's own word and sentence units (as used for scores.csv's length
+    columns), or a plain fallback when ``sumbench.corpora`` is unavailable."""
+    try:
+        from sumbench.corpora import split_sentences, words
+
+        return words, split_sentences
+    except ImportError:  # pragma: no cover - partial installs
+        return str.split, lambda t: [s for s in _SENT_END.split(t.strip()) if s.strip()]
+
+
+def reference_lengths(run: Run) -> tuple[np.ndarray, np.ndarray]:
+    """Words and sentences of every reference summary, counted like the summaries'
+    length columns (``sumbench.corpora.words`` / ``split_sentences``)."""
+    words, sentences = _length_functions()
+    w = [len(words(ref)) for d in run.documents for ref in d["references"]]
+    s = [len(sentences(ref)) for d in run.documents for ref in d["references"]]
+    return np.array(w, dtype=float), np.array(s, dtype=float)
+
+
+def article_words(run: Run) -> np.ndarray:
+    """Words per article, counted like the summaries' length columns."""
+    words, _ = _length_functions()
+    return np.array([len(words(d["text"])) for d in run.documents], dtype=float)
+
+
+def _finite(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=float)
+    return x[np.isfinite(x)]
+
+
+def _save(fig: Figure, out_dir: Path, name: str) -> dict[str, Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    FigureCanvasAgg(fig)
+    paths = {"png": out_dir / f"{name}.png", "svg": out_dir / f"{name}.svg"}
+    fig.savefig(paths["png"], dpi=120, metadata={"Software": None})
+    fig.savefig(paths["svg"], metadata={"Date": None, "Creator": None})
+    return paths
+
+
+def _figure(width: float, height: float) -> Figure:
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def _with_style(fn: Callable[..., dict[str, Path] | None]) -> Callable[..., dict[str, Path] | None]:
+    def wrapper(run: Run, out_dir: str | Path, *args, **kwargs):
+        with matplotlib.rc_context(_STYLE):
+            return fn(run, Path(out_dir), *args, **kwargs)
+
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    wrapper.__wrapped__ = fn  # type: ignore[attr-defined]
+    return wrapper
+
+
+@_with_style
+def plot_rouge_means(run: Run, out_dir: Path) -> dict[str, Path] | None:
+    """Mean ROUGE F (x100) per system with its confidence interval, one panel per
+    metric; systems ranked by the primary metric."""
+    metrics = list(run.f_metrics)
+    if not metrics or not run.systems:
+        return None
+    systems = system_order(run)
+    n = len(systems)
+    ncols = min(len(metrics), 4)
+    nrows = math.ceil(len(metrics) / ncols)
+    fig = _figure(2.0 + 2.4 * ncols, (0.75 + 0.3 * n) * nrows + 0.5)
+    axes = fig.subplots(nrows, ncols, squeeze=False, sharey=True)
+    y = np.arange(n)[::-1]
+    for k, metric in enumerate(metrics):
+        ax = axes[k // ncols][k % ncols]
+        for i, s in enumerate(systems):
+            mean = run.mean(s, metric)
+            agg = run.aggregate(s, metric) or {}
+            lo, hi = agg.get("ci_low", math.nan), agg.get("ci_high", math.nan)
+            if math.isnan(mean):
+                continue
+            c = colour(run.systems.index(s))
+            if np.isfinite(lo) and np.isfinite(hi):
+                ax.errorbar(100 * mean, y[i], xerr=[[100 * max(mean - lo, 0)], [100 * max(hi - mean, 0)]],
+                            fmt="none", ecolor=c, elinewidth=1.6, capsize=3)
+            ax.plot(100 * mean, y[i], marker=marker(run.systems.index(s)), color=c, markersize=6, linestyle="none")
+        ax.set_title(metric_label(metric))
+        ax.set_xlabel("mean F (x100)")
+        ax.grid(axis="y", visible=False)
+    for k in range(len(metrics), nrows * ncols):
+        axes[k // ncols][k % ncols].set_visible(False)
+    for row in axes:
+        row[0].set_yticks(y, [_text(s) for s in systems])
+        row[0].set_ylim(-0.6, n - 0.4)
+    fig.suptitle(f"ROUGE per system: mean with {run.confidence:.0%} bootstrap CI", fontsize=11)
+    return _save(fig, out_dir, "rouge_means")
+
+
+def _boxplot(ax, data: Sequence[np.ndarray], colours: Sequence[str], hatches: Sequence[str]) -> None:
+    kwargs = dict(patch_artist=True, widths=0.6, showfliers=True,
+                  medianprops={"color": "black", "linewidth": 1.2},
+                  flierprops={"marker": ".", "markersize": 4, "markerfacecolor": "#555", "markeredgecolor": "none"},
+                  showmeans=True,
+                  meanprops={"marker": "D", "markersize": 3.5, "markerfacecolor": "white", "markeredgecolor": "black"})
+    data = [d if d.size else np.array([np.nan]) for d in data]
+    try:
+        bp = ax.boxplot(data, orientation="horizontal", **kwargs)
+    except TypeError:  # matplotlib < 3.10
+        bp = ax.boxplot(data, vert=False, **kwargs)
+    for patch, c, h in zip(bp["boxes"], colours, hatches):
+        patch.set_facecolor(c)
+        patch.set_alpha(0.75)
+        patch.set_hatch(h)
+
+
+@_with_style
+def plot_lengths(run: Run, out_dir: Path) -> dict[str, Path] | None:
+    """Summary length distributions per system (words, sentences) against the
+    references (grey, top)."""
+    cols = [c for c in ("words", "sentences") if c in run.scores.columns]
+    if not cols or not run.systems:
+        return None
+    systems = system_order(run)
+    ref_words, ref_sents = reference_lengths(run)
+    refs = {"words": ref_words, "sentences": ref_sents}
+    labels = ["references"] + [_text(s) for s in systems]
+    colours = [REFERENCE_COLOUR] + [colour(run.systems.index(s)) for s in systems]
+    hatches = [""] + [hatch(run.systems.index(s)) for s in systems]
+    n = len(labels)
+    fig = _figure(3.0 + 3.4 * len(cols), 1.2 + 0.32 * n)
+    axes = fig.subplots(1, len(cols), squeeze=False, sharey=True)[0]
+    for ax, col in zip(axes, cols):
+        data = [_finite(refs[col])] + [_finite(run.scores.values(s, col)) for s in systems]
+        _boxplot(ax, data[::-1], colours[::-1], hatches[::-1])
+        ax.set_xlabel(f"summary length ({col})")
+        ax.set_title(f"Length in {col}")
+        ax.grid(axis="y", visible=False)
+        ax.set_xlim(left=0)
+    axes[0].set_yticks(np.arange(1, n + 1), labels[::-1])
+    fig.suptitle("Summary lengths per system vs. the references (box: quartiles, ◇: mean)", fontsize=11)
+    return _save(fig, out_dir, "lengths")
+
+
+@_with_style
+def plot_rouge_vs_length(run: Run, out_dir: Path) -> dict[str, Path] | None:
+    """Primary metric against summary length, one point per document, with a
+    least-squares line per system."""
+    pm = run.primary_metric
+    if pm is None or "words" not in run.scores.columns or not run.systems:
+        return None
+    fig = _figure(7.6, 4.6)
+    ax = fig.subplots()
+    for s in system_order(run):
+        k = run.systems.index(s)
+        x = run.scores.values(s, "words")
+        y = run.scores.values(s, pm) * 100
+        ok = np.isfinite(x) & np.isfinite(y)
+        x, y = x[ok], y[ok]
+        if not x.size:
+            continue
+        c = colour(k)
+        ax.scatter(x, y, s=16, color=c, alpha=0.55, marker=_MARKERS[k % len(_MARKERS)], edgecolors="none",
+                   label=_text(s))
+        if x.size >= 3 and np.ptp(x) > 0:
+            slope, icpt = np.polyfit(x, y, 1)
+            xs = np.linspace(x.min(), x.max(), 2)
+            ax.plot(xs, icpt + slope * xs, color=c, linewidth=1.8)
+    ax.set_xlabel("summary length (words)")
+    ax.set_ylabel(f"{metric_label(pm)} (x100)")
+    ax.set_title(f"{metric_label(pm)} vs. summary length, per document (line: least-squares fit per system)")
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8.5, markerscale=1.5)
+    return _save(fig, out_dir, "rouge_vs_length")
+
+
+@_with_style
+def plot_coverage_density(run: Run, out_dir: Path) -> dict[str, Path] | None:
+    """Extractive fragment coverage (x) and density (y, symlog) per document, one
+    panel per system, as in Grusky et al. (2018) figure 3."""
+    if not {"coverage", "density"} <= set(run.scores.columns) or not run.systems:
+        return None
+    systems = system_order(run)
+    ncols = min(len(systems), 4)
+    nrows = math.ceil(len(systems) / ncols)
+    fig = _figure(1.2 + 2.5 * ncols, 0.7 + 2.3 * nrows)
+    axes = fig.subplots(nrows, ncols, squeeze=False, sharex=True, sharey=True)
+    dens_all = _finite(run.scores.column("density"))
+    top = max(float(dens_all.max()) if dens_all.size else 1.0, 2.0) * 1.3
+    for k, s in enumerate(systems):
+        ax = axes[k // ncols][k % ncols]
+        cov = run.scores.values(s, "coverage")
+        den = run.scores.values(s, "density")
+        ok = np.isfinite(cov) & np.isfinite(den)
+        c = colour(run.systems.index(s))
+        ax.scatter(cov[ok], den[ok], s=14, color=c, alpha=0.5, edgecolors="none")
+        if ok.any():
+            ax.plot(np.median(cov[ok]), np.median(den[ok]), marker="+", color="black", markersize=11, mew=1.6)
+        ax.set_title(_text(s, 32), fontsize=9.5)
+        ax.set_yscale("symlog", linthresh=1.0)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
+        ax.set_xlim(-0.03, 1.03)
+        ax.set_ylim(0, top)
+        ax.text(0.03, 0.95, f"n={int(ok.sum())}", transform=ax.transAxes, fontsize=8, va="top", color="#444")
+    for k in range(len(systems), nrows * ncols):
+        axes[k // ncols][k % ncols].set_visible(False)
+    for ax in axes[-1]:
+        ax.set_xlabel("coverage (share of words)")
+    for row in axes:
+        row[0].set_ylabel("density (words)")
+    fig.suptitle("Extractive fragment coverage vs. density per document (+: median)", fontsize=11)
+    return _save(fig, out_dir, "coverage_density")
+
+
+def _p_value(rec: dict) -> float:
+    for key in ("p_permutation_holm", "p_bootstrap_holm", "p_permutation", "p_bootstrap"):
+        v = rec.get(key)
+        if isinstance(v, float) and math.isfinite(v):
+            return v
+    return math.nan
+
+
+@_with_style
+def plot_significance(run: Run, out_dir: Path) -> dict[str, Path] | None:
+    """Pairwise tests per metric: a cell is blue when the row system is significantly
+    better than the column system, vermillion when worse, grey when the test cannot
+    tell them apart; the number is the (Holm-adjusted) p-value."""
+    if not run.significance:
+        return None
+    tested = {r["metric"] for r in run.significance}
+    metrics = [m for m in run.metrics if m in tested] + sorted(tested - set(run.metrics))
+    systems = [s for s in system_order(run) if any(s in (r["a"], r["b"]) for r in run.significance)]
+    n = len(systems)
+    if n < 2:
+        return None
+    idx = {s: i for i, s in enumerate(systems)}
+    ncols = min(len(metrics), 3)
+    nrows = math.ceil(len(metrics) / ncols)
+    cell = 0.42 if n <= 8 else 0.3
+    side = 1.0 + cell * n
+    fig = _figure(1.4 + (side + 1.0) * ncols, 1.0 + (side + 1.0) * nrows)
+    axes = fig.subplots(nrows, ncols, squeeze=False)
+    better, worse, same, diag = "#0072B2", "#D55E00", "#e6e6e6", "#ffffff"
+    from matplotlib.colors import ListedColormap
+
+    cmap = ListedColormap([worse, same, better, diag])
+    for k, metric in enumerate(metrics):
+        ax = axes[k // ncols][k % ncols]
+        grid = np.full((n, n), 1.0)
+        pvals = np.full((n, n), np.nan)
+        np.fill_diagonal(grid, 3.0)
+        for r in run.significance:
+            if r["metric"] != metric or r["a"] not in idx or r["b"] not in idx:
+                continue
+            i, j = idx[r["a"]], idx[r["b"]]
+            diff = r.get("diff", math.nan)
+            sig = bool(r.get("significant"))
+            val = 1.0 if not sig or not math.isfinite(diff) or diff == 0 else (2.0 if diff > 0 else 0.0)
+            grid[i, j], grid[j, i] = val, 2.0 - val
+            pvals[i, j] = pvals[j, i] = _p_value(r)
+        ax.imshow(grid, cmap=cmap, vmin=-0.5, vmax=3.5, aspect="auto")
+        ax.set_xticks(np.arange(n), [_text(s, 18) for s in systems], rotation=40, ha="right", rotation_mode="anchor")
+        ax.set_yticks(np.arange(n), [_text(s, 18) for s in systems])
+        ax.set_xticks(np.arange(-0.5, n), minor=True)
+        ax.set_yticks(np.arange(-0.5, n), minor=True)
+        ax.grid(False)
+        ax.grid(which="minor", color="white", linewidth=1.5)
+        ax.tick_params(which="minor", length=0)
+        for sp in ax.spines.values():
+            sp.set_visible(False)
+        if n <= 10:
+            for i in range(n):
+                for j in range(n):
+                    if i != j and np.isfinite(pvals[i, j]):
+                        p = pvals[i, j]
+                        txt = "<.001" if p < 0.001 else f"{p:.3f}" if p < 0.01 else f"{p:.2f}"
+                        ax.text(j, i, txt, ha="center", va="center", fontsize=7.5,
+                                color="white" if grid[i, j] in (0.0, 2.0) else "#333")
+        ax.set_title(metric_label(metric))
+        ax.set_xlabel("column system")
+        if k % ncols == 0:
+            ax.set_ylabel("row system")
+    for k in range(len(metrics), nrows * ncols):
+        axes[k // ncols][k % ncols].set_visible(False)
+    fig.legend(handles=[Patch(color=better, label="row significantly better"),
+                        Patch(color=worse, label="row significantly worse"),
+                        Patch(color=same, label="not distinguishable")],
+               loc="outside lower center", ncols=3, fontsize=8.5)
+    fig.suptitle(f"Pairwise significance at {run.confidence:.0%} (cell text: Holm-adjusted p)", fontsize=11)
+    return _save(fig, out_dir, "significance")
+
+
+#: Figure name -> function, in report order.
+FIGURES: dict[str, Callable[..., dict[str, Path] | None]] = {
+    "rouge_means": plot_rouge_means,
+    "significance": plot_significance,
+    "lengths": plot_lengths,
+    "rouge_vs_length": plot_rouge_vs_length,
+    "coverage_density": plot_coverage_density,
+}
+
+
+def render_figures(run: Run, out_dir: str | Path) -> dict[str, dict[str, Path]]:
+    """Draw every figure that the run has data for; ``{name: {"png": .., "svg": ..}}``."""
+    out: dict[str, dict[str, Path]] = {}
+    for name, fn in FIGURES.items():
+        paths = fn(run, out_dir)
+        if paths:
+            out[name] = paths
+    return out
