@@ -11,7 +11,7 @@ Training is an explicit, cached step (``sumbench train SUITE --summarizer LABEL`
 ``$SUMBENCH_CACHE_DIR/models`` or, without that variable, ``~/.cache/sumbench/models`` - and is
 named by a hash of the training data (:attr:`Corpus.fingerprint` of the training documents after
 ``train_split`` / ``train_limit``), the parameters that change training (budget, ``model``,
-``seed``), :data:`FEATURE_VERSION` and the scikit-learn version. An existing file is reused, so
+``seed``, the estimator's hyperparameters), :data:`FEATURE_VERSION` and the scikit-learn version. An existing file is reused, so
 training happens once per configuration; :meth:`Supervised.fingerprint` is the file's SHA-256, so a
 retrained model invalidates cached summaries.
 
@@ -109,7 +109,8 @@ def sentence_features(doc: Document) -> np.ndarray:
     if tfidf is None:
         rows = np.zeros((n + (1 if title else 0), 1))
     else:
-        rows = tfidf.toarray()  # rows are L2-normalised (all-zero for sentences of stop words only)
+        # L2-normalised rows (all-zero for sentences of stop words only); sparse or dense by helper version
+        rows = tfidf.toarray() if hasattr(tfidf, "toarray") else np.asarray(tfidf, dtype=float)
     sentence_rows = rows[:n]
     similarity = sentence_rows @ sentence_rows.T
     off_diagonal = similarity.copy()
@@ -161,7 +162,7 @@ def _make_estimator(model: str, seed: int):
         from sklearn.pipeline import make_pipeline
         from sklearn.preprocessing import StandardScaler
 
-        return make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=2000, random_state=seed))
+        return make_pipeline(StandardScaler(), LogisticRegression(C=0.1, max_iter=2000, random_state=seed))
     if model == "gradient_boosting":
         from sklearn.ensemble import GradientBoostingClassifier
 
@@ -298,6 +299,7 @@ class Supervised(ExtractiveSummarizer):
             key = {
                 "training_data": self.training_corpus().fingerprint,
                 "params": self._training_params(),
+                "estimator": repr(sorted(_make_estimator(self.model, self.seed).get_params().items())),
                 "feature_version": FEATURE_VERSION,
                 "sklearn": sklearn.__version__,
             }
