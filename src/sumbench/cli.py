@@ -123,10 +123,10 @@ def cmd_summarize(args: argparse.Namespace) -> int:
     from sumbench.records import Document
     from sumbench.summarizers.registry import build
 
+    summarizer = build(args.with_, _params(args.param))  # a bad name fails before any input is read
     text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
     if not text.strip():
         raise SystemExit(f"sumbench: {args.file}: the article is empty")
-    summarizer = build(args.with_, _params(args.param))
     doc = Document(id=str(args.file), text=text, sentences=tuple(split_sentences(text)), references=())
     prepare = getattr(summarizer, "prepare", None)
     if callable(prepare):
@@ -139,8 +139,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     from sumbench.reports import render_report
 
     paths = render_report(Path(args.run_dir))
-    for path in paths.values():
-        print(path)
+    print(paths["markdown"])
+    print(paths["html"])
     return 0
 
 
@@ -149,7 +149,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     out = Path(args.out) if args.out else Path(args.run_b) / f"compare-{Path(args.run_a).name}"
     paths = compare_runs(Path(args.run_a), Path(args.run_b), out)
-    for path in (paths.values() if isinstance(paths, dict) else paths):
+    for path in paths.values():
         print(path)
     return 0
 
