@@ -317,8 +317,11 @@ def plot_coverage_density(run: Run, out_dir: Path) -> dict[str, Path] | None:
         ax.text(0.03, 0.95, f"n={int(ok.sum())}", transform=ax.transAxes, fontsize=8, va="top", color="#444")
     for k in range(len(systems), nrows * ncols):
         axes[k // ncols][k % ncols].set_visible(False)
-    for ax in axes[-1]:
-        ax.set_xlabel("coverage (share of words)")
+    for k in range(len(systems)):
+        if k + ncols >= len(systems):  # the lowest panel of its column: label the x axis
+            ax = axes[k // ncols][k % ncols]
+            ax.tick_params(labelbottom=True)
+            ax.set_xlabel("coverage (share of words)")
     for row in axes:
         row[0].set_ylabel("density (words)")
     fig.suptitle("Extractive fragment coverage vs. density per document (+: median)", fontsize=11)
@@ -347,7 +350,7 @@ def plot_significance(run: Run, out_dir: Path) -> dict[str, Path] | None:
     if n < 2:
         return None
     idx = {s: i for i, s in enumerate(systems)}
-    ncols = min(len(metrics), 3)
+    ncols = 2 if len(metrics) == 4 else min(len(metrics), 3)
     nrows = math.ceil(len(metrics) / ncols)
     cell = 0.42 if n <= 8 else 0.3
     side = 1.0 + cell * n
