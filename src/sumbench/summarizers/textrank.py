@@ -5,34 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from sumbench.records import Document
+from sumbench.summarizers._text import pagerank, tfidf_matrix
 from sumbench.summarizers.base import ExtractiveSummarizer
 
-
-def pagerank(weights: np.ndarray, damping: float = 0.85, tol: float = 1e-8, max_iter: int = 200) -> np.ndarray:
-    """PageRank scores of a weighted graph by power iteration (rows normalised; dangling rows uniform)."""
-    n = weights.shape[0]
-    if n == 0:
-        return np.zeros(0)
-    row_sums = weights.sum(axis=1, keepdims=True)
-    transition = np.where(row_sums > 0, weights / np.where(row_sums == 0, 1, row_sums), 1.0 / n)
-    scores = np.full(n, 1.0 / n)
-    for _ in range(max_iter):
-        updated = (1 - damping) / n + damping * transition.T @ scores
-        if np.abs(updated - scores).sum() < tol:
-            return updated
-        scores = updated
-    return scores
-
-
-def tfidf_matrix(sentences: list[str], stop_words: str | None = "english"):
-    """L2-normalised TF-IDF rows, one per sentence (the document is its own IDF collection)."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    vectorizer = TfidfVectorizer(stop_words=stop_words, token_pattern=r"(?u)\b\w\w+\b", lowercase=True)
-    try:
-        return vectorizer.fit_transform(sentences)
-    except ValueError:  # only stop words or no tokens at all
-        return None
+__all__ = ["TextRank", "pagerank", "tfidf_matrix"]  # the helpers live in _text; re-exported here
 
 
 class TextRank(ExtractiveSummarizer):
@@ -64,7 +40,7 @@ class TextRank(ExtractiveSummarizer):
         matrix = tfidf_matrix(sentences, self.stop_words)
         if matrix is None or len(sentences) < 2:
             return list(range(len(sentences)))
-        similarity = (matrix @ matrix.T).toarray()
+        similarity = matrix @ matrix.T
         np.fill_diagonal(similarity, 0.0)
         scores = pagerank(similarity, self.damping)
         # stable: ties keep document order

@@ -1,0 +1,66 @@
+"""SumBasic: word-probability sentence scoring with the probability-squaring redundancy update."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sumbench.records import Document
+from sumbench.summarizers._text import ClassicSummarizer, Terms, complete, greedy_steps
+
+
+class SumBasic(ClassicSummarizer):
+    """SumBasic (Nenkova & Vanderwende 2005): picks sentences of high average word probability,
+    squaring the probabilities of the words it has used.
+
+    ``p(w)`` is the word's share of the document's content tokens; a sentence scores the mean
+    ``p(w)`` over its content tokens. Each step picks the best-scoring sentence -- with
+    ``top_word=True`` (the paper's step 3) among the sentences containing the most probable word
+    still available -- then sets ``p(w) <- p(w) ** 2`` for every word of the pick, so repeated
+    content loses its weight.
+    """
+
+    version = "1"
+
+    def __init__(
+        self,
+        k: int | None = None,
+        max_words: int | None = None,
+        ratio: float | None = None,
+        top_word: bool = True,
+        stop_words: str | None = "english",
+        stemming: bool = False,
+    ):
+        self.k = k
+        self.max_words = max_words
+        self.ratio = ratio
+        self.top_word = top_word
+        self.stop_words = stop_words
+        self.stemming = stemming
+
+    def validate(self) -> None:
+        super().validate()
+        if not isinstance(self.top_word, bool):
+            raise ValueError(f"top_word must be True or False, not {self.top_word!r}")
+
+    def rank_terms(self, terms: Terms, doc: Document) -> list[int]:
+        counts = terms.counts
+        lengths = counts.sum(axis=1)
+        probability = counts.sum(axis=0) / lengths.sum()
+        inverse_lengths = 1.0 / np.where(lengths == 0, 1.0, lengths)
+        present = counts > 0
+        available = np.ones(len(lengths), dtype=bool)
+        picked: list[int] = []
+        for _ in range(greedy_steps(self, doc)):
+            scores = np.round((counts @ probability) * inverse_lengths, 12)
+            candidates = available
+            if self.top_word:
+                in_play = present[available].any(axis=0)
+                if in_play.any():
+                    word = int(np.argmax(np.where(in_play, probability, -1.0)))
+                    candidates = available & present[:, word]
+            best = int(np.argmax(np.where(candidates, scores, -np.inf)))
+            picked.append(best)
+            available[best] = False
+            used = present[best]
+            probability[used] **= 2
+        return complete(picked, (counts @ probability) * inverse_lengths)
