@@ -273,12 +273,13 @@ def plot_rouge_vs_length(run: Run, out_dir: Path) -> dict[str, Path] | None:
         if not x.size:
             continue
         c = colour(k)
-        ax.scatter(x, y, s=16, color=c, alpha=0.55, marker=_MARKERS[k % len(_MARKERS)], edgecolors="none",
-                   label=_text(s))
+        # (colour, marker) pairs stay distinct past eight systems: the marker cycle is shifted
+        ax.scatter(x, y, s=16, color=c, alpha=0.55 if len(run.systems) <= 8 else 0.4,
+                   marker=_MARKERS[(k + k // len(OKABE_ITO)) % len(_MARKERS)], edgecolors="none", label=_text(s))
         if x.size >= 3 and np.ptp(x) > 0:
             slope, icpt = np.polyfit(x, y, 1)
             xs = np.linspace(x.min(), x.max(), 2)
-            ax.plot(xs, icpt + slope * xs, color=c, linewidth=1.8)
+            ax.plot(xs, icpt + slope * xs, color=c, linewidth=1.8, linestyle="-" if k < len(OKABE_ITO) else "--")
     ax.set_xlabel("summary length (words)")
     ax.set_ylabel(f"{metric_label(pm)} (x100)")
     ax.set_title(f"{metric_label(pm)} vs. summary length, per document (line: least-squares fit per system)")
