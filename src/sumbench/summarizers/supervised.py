@@ -11,7 +11,8 @@ Training is an explicit, cached step (``sumbench train SUITE --summarizer LABEL`
 ``$SUMBENCH_CACHE_DIR/models`` or, without that variable, ``~/.cache/sumbench/models`` - and is
 named by a hash of the training data (:attr:`Corpus.fingerprint` of the training documents after
 ``train_split`` / ``train_limit``), the parameters that change training (budget, ``model``,
-``seed``, the estimator's hyperparameters), :data:`FEATURE_VERSION` and the scikit-learn version. An existing file is reused, so
+``seed``, the estimator's hyperparameters), :data:`FEATURE_VERSION`, a hash of the feature and
+oracle code and the scikit-learn version. An existing file is reused, so
 training happens once per configuration; :meth:`Supervised.fingerprint` is the file's SHA-256, so a
 retrained model invalidates cached summaries.
 
@@ -173,6 +174,21 @@ def _make_estimator(model: str, seed: int):
     raise ValueError(f"model must be one of {', '.join(MODELS)}, not {model!r}")
 
 
+def _code_hash() -> str:
+    """SHA-256 of the source of the modules that compute features and labels (this one, the oracle
+    and the TF-IDF/PageRank helpers): editing them retrains instead of reusing a stale model file."""
+    import sys
+
+    from sumbench.summarizers import oracle
+
+    digest = hashlib.sha256()
+    for module in sorted({__name__, oracle.__name__, tfidf_matrix.__module__, pagerank.__module__}):
+        source = getattr(sys.modules.get(module), "__file__", None)
+        if source and Path(source).is_file():
+            digest.update(Path(source).read_bytes())
+    return digest.hexdigest()
+
+
 def _fit(estimator, features: np.ndarray, labels: np.ndarray):
     """Fit ``estimator`` (a module-level function so tests can count training runs)."""
     return estimator.fit(features, labels)
@@ -301,6 +317,7 @@ class Supervised(ExtractiveSummarizer):
                 "params": self._training_params(),
                 "estimator": repr(sorted(_make_estimator(self.model, self.seed).get_params().items())),
                 "feature_version": FEATURE_VERSION,
+                "code": _code_hash(),
                 "sklearn": sklearn.__version__,
             }
             digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode("utf-8")).hexdigest()
