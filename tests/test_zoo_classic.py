@@ -1,0 +1,378 @@
+"""Behaviour of the classic extractive summarizers (LexRank, LSA, Luhn, SumBasic, KL-Sum, centroid,
+MMR) and of their shared text helpers."""
+
+from __future__ import annotations
+
+import inspect
+import re
+
+import numpy as np
+import pytest
+
+from sumbench.corpora import load_corpus, split_sentences
+from sumbench.records import Document
+from sumbench.summarizers import _text
+from sumbench.summarizers.centroid import Centroid
+from sumbench.summarizers.klsum import KLSum
+from sumbench.summarizers.lexrank import LexRank
+from sumbench.summarizers.lsa import LSA
+from sumbench.summarizers.luhn import Luhn
+from sumbench.summarizers.mmr import MMR
+from sumbench.summarizers.sumbasic import SumBasic
+from sumbench.summarizers.textrank import TextRank
+
+CLASSES = [LexRank, LSA, Luhn, SumBasic, KLSum, Centroid, MMR]
+VARIANTS = [
+    LexRank(),
+    LexRank(threshold=0.1),
+    LSA(),
+    LSA(variant="gong-liu"),
+    LSA(n_topics=2),
+    Luhn(),
+    SumBasic(),
+    SumBasic(top_word=False),
+    KLSum(),
+    Centroid(),
+    Centroid(redundancy_threshold=0.5),
+    MMR(),
+    MMR(lambda_=0.3),
+]
+ids = [f"{type(s).__name__}-{i}" for i, s in enumerate(VARIANTS)]
+
+
+def doc_of(*sentences: str, doc_id: str = "d") -> Document:
+    return Document(doc_id, " ".join(sentences), tuple(sentences), ("reference",))
+
+
+def chosen(summary: str, doc: Document) -> list[int]:
+    """Indices of the summary's lines in ``doc`` (each line must be one of its sentences)."""
+    lines = summary.split("\n") if summary else []
+    out, start = [], 0
+    for line in lines:
+        index = doc.sentences.index(line, start)
+        out.append(index)
+        start = index + 1
+    return out
+
+
+@pytest.fixture(scope="module")
+def news() -> list[Document]:
+    return list(load_corpus("cnndm-summeval", limit=25).documents)
+
+
+# ------------------------------------------------------------------------------------------------
+# Method behaviour on constructed documents
+# ------------------------------------------------------------------------------------------------
+
+CENTRAL = doc_of(
+    "Heavy rain made the river rise overnight.",
+    "A chess tournament opened in Oslo with forty players.",
+    "Engineers inspected the old bridge on Monday.",
+    "The river flood damaged the old bridge, the town market and insurance offices.",
+    "Traders at the town market counted their losses.",
+    "Insurance claims are expected to rise.",
+    "Volcanic ash grounded flights across Iceland.",
+)
+
+
+@pytest.mark.parametrize("summarizer", [LexRank(k=1), LexRank(k=1, threshold=0.1), LexRank(k=1, stemming=True)])
+def test_lexrank_picks_the_central_sentence(summarizer):
+    assert summarizer.summarize(CENTRAL) == CENTRAL.sentences[3]
+
+
+def test_lexrank_ranks_outliers_last():
+    ranking = LexRank().rank(CENTRAL)
+    assert ranking[0] == 3
+    assert set(ranking[-2:]) == {1, 6}  # the two sentences sharing no word with the rest
+
+
+DUPLICATED = doc_of(
+    "The central bank raised interest rates to curb inflation.",
+    "The central bank raised interest rates to curb inflation.",
+    "Inflation hit a ten-year high last month, the bank said.",
+    "Mortgage holders will pay more as interest rates climb.",
+    "The football season opens on Saturday.",
+)
+
+
+def test_mmr_with_low_lambda_drops_a_duplicate_that_centroid_keeps():
+    assert chosen(Centroid(k=2).summarize(DUPLICATED), DUPLICATED) == [0, 1]
+    picked = chosen(MMR(k=2, lambda_=0.3).summarize(DUPLICATED), DUPLICATED)
+    assert len(picked) == 2 and not {0, 1} <= set(picked)
+
+
+def test_centroid_redundancy_threshold_drops_the_duplicate():
+    picked = chosen(Centroid(k=2, redundancy_threshold=0.7).summarize(DUPLICATED), DUPLICATED)
+    assert len(picked) == 2 and not {0, 1} <= set(picked)
+
+
+@pytest.mark.parametrize("summarizer", [SumBasic(k=2), SumBasic(k=2, top_word=False), KLSum(k=2), MMR(k=2)])
+def test_redundancy_control_never_picks_two_identical_sentences(summarizer):
+    lines = summarizer.summarize(DUPLICATED).split("\n")
+    assert len(lines) == 2 and len(set(lines)) == 2
+
+
+@pytest.mark.parametrize("top_word", [True, False])
+def test_sumbasic_squares_the_probabilities_of_used_words(top_word):
+    # Sentence 0 has the highest mean word probability. Its duplicate (1) would come second without
+    # the update; squaring alpha/beta/gamma's probabilities sends it below the fresh sentence 2.
+    doc = doc_of("alpha beta gamma.", "alpha beta gamma.", "delta epsilon.", "delta zeta.", "alpha eta.")
+    ranking = SumBasic(top_word=top_word).rank(doc)
+    assert ranking[:2] == [0, 2]
+    assert ranking.index(1) > ranking.index(4)
+
+
+def test_klsum_covers_the_document_distribution():
+    doc = doc_of(
+        "Storms closed schools across the region.",
+        "Storms closed schools across the region today.",
+        "Power cuts left thousands without heating.",
+        "Storms, schools, power cuts and heating dominate the region's news.",
+    )
+    assert KLSum(k=1).rank(doc)[0] == 3  # the one sentence mentioning every main word
+
+
+LUHN = doc_of(
+    "Officials said the budget vote on taxes and schools was delayed.",
+    "Budget talks about taxes stalled for weeks over the long summer, and then the schools funding plan collapsed.",
+    "The budget vote covers taxes schools.",
+    "Weather was mild.",
+)
+
+
+def test_luhn_prefers_the_densest_cluster_of_significant_words():
+    # budget, vote, taxes, schools occur at least twice: significant. Sentence 2 packs four of them
+    # into five words; sentence 1 spreads them over gaps; sentence 0 has them with some gaps.
+    assert Luhn(k=1).summarize(LUHN) == LUHN.sentences[2]
+    ranking = Luhn().rank(LUHN)
+    assert ranking[-1] == 3
+
+
+def test_luhn_cluster_score_is_significant_squared_over_span():
+    # red, green, blue, gold occur at least twice (significant); cats, dogs, mice once.
+    doc = doc_of(
+        "red green.",  # 2 ** 2 / 2 = 2
+        "red cats green dogs blue gold.",  # 4 ** 2 / 6 = 2.67
+        "blue gold red.",  # 3 ** 2 / 3 = 3
+        "green mice.",  # one significant word: 0
+    )
+    assert Luhn().rank(doc) == [2, 1, 0, 3]
+    # with no gap allowed, sentence 1 breaks into "red", "green", "blue gold" (best 2 ** 2 / 2 = 2)
+    assert Luhn(max_gap=0).rank(doc) == [2, 0, 1, 3]
+    # gaps count every word, stop words included: "red" and "green" are three words apart
+    far = doc_of("blue mice.", "red and then there green.", "red green blue.")
+    assert Luhn(max_gap=3).rank(far) == [2, 1, 0]  # one cluster: 2 ** 2 / 5
+    assert Luhn(max_gap=2).rank(far) == [2, 0, 1]  # two one-word clusters: 0, tie kept in order
+
+
+LSA_DOC = doc_of(
+    "The team won the championship final in extra time.",
+    "Fans celebrated the championship win of the team in the streets.",
+    "The final whistle ended a season of team triumph and championship joy.",
+    "A parade for the championship team is planned for Sunday.",
+    "Separately, bond yields fell on Tuesday.",
+)
+
+
+@pytest.mark.parametrize("summarizer", [LSA(k=1), LSA(k=1, variant="gong-liu"), LSA(k=1, n_topics=1)])
+def test_lsa_picks_a_sentence_from_the_dominant_topic(summarizer):
+    assert chosen(summarizer.summarize(LSA_DOC), LSA_DOC)[0] in {0, 1, 2, 3}
+
+
+def test_lsa_gong_liu_takes_one_sentence_per_topic():
+    ranking = LSA(variant="gong-liu", n_topics=2).rank(LSA_DOC)
+    assert ranking[0] in {0, 1, 2, 3} and ranking[1] == 4  # second topic: the bond sentence
+
+
+def test_ties_are_broken_by_document_order():
+    doc = doc_of("Same words here.", "Same words here.", "Same words here.")
+    for summarizer in (LexRank(), LSA(), Luhn(), SumBasic(), KLSum(), Centroid(), MMR(lambda_=1.0)):
+        assert list(summarizer.rank(doc))[0] == 0, type(summarizer).__name__
+    for summarizer in (LexRank(), Luhn(), Centroid()):
+        assert list(summarizer.rank(doc)) == [0, 1, 2], type(summarizer).__name__
+
+
+# ------------------------------------------------------------------------------------------------
+# Budgets, document order, options
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cls", CLASSES)
+def test_budgets_are_respected_and_document_order_kept(cls, news):
+    for doc in news:
+        for k in (1, 3, 5):
+            picked = chosen(cls(k=k).summarize(doc), doc)
+            assert len(picked) == min(k, len(doc.sentences))
+            assert picked == sorted(picked)
+        for limit in (20, 60):
+            summary = cls(max_words=limit).summarize(doc)
+            picked = chosen(summary, doc)
+            assert picked == sorted(picked)
+            assert len(summary.split()) <= limit or len(picked) == 1
+        summary = cls(ratio=0.2).summarize(doc)
+        total = sum(len(s.split()) for s in doc.sentences)
+        assert len(summary.split()) <= np.ceil(0.2 * total) or len(chosen(summary, doc)) == 1
+
+
+@pytest.mark.parametrize("cls", [KLSum, SumBasic, MMR])
+def test_greedy_methods_rank_the_same_with_a_word_budget(cls, news):
+    # with a sentence budget the greedy loop stops after k picks; its first picks must not change
+    for doc in news[:10]:
+        full = list(cls(max_words=10_000).rank(doc))
+        short = list(cls(k=3).rank(doc))
+        assert short[:3] == full[:3]
+
+
+def test_stemming_changes_tokenization():
+    sentences = ["The dog runs.", "Dogs were running."]
+    plain = _text.analyze(sentences)
+    stemmed = _text.analyze(sentences, stemming=True)
+    assert set(plain.vocabulary) == {"dog", "runs", "dogs", "running"}
+    assert set(stemmed.vocabulary) == {"dog", "run"}
+    assert stemmed.counts.tolist() == [[1.0, 1.0], [1.0, 1.0]]
+    assert _text.stem("running") == "run" and _text.stem("running") == "run"  # cached
+
+
+def test_stemming_changes_a_summary():
+    # only stemmed, "runners"/"runner" and "running"/"run"/"runs" repeat: significant for Luhn
+    doc = doc_of("The runner ran home.", "Running runners run fast and runs far.", "The cat sat quietly.")
+    assert Luhn().rank(doc) == [0, 1, 2]  # nothing significant: document order
+    assert Luhn(stemming=True).rank(doc) == [1, 0, 2]
+
+
+def test_stop_words_option():
+    sentences = ["The cat sat on the mat."]
+    assert _text.analyze(sentences).vocabulary == ("cat", "sat", "mat")
+    assert _text.analyze(sentences, stop_words=None).vocabulary == ("the", "cat", "sat", "on", "mat")
+
+
+def test_tokens_keep_positions_and_sentences():
+    terms = _text.analyze(["A big cat.", "The cat\nsat."])  # a newline inside a sentence
+    assert terms.token_sentences.tolist() == [0, 0, 0, 1, 1, 1]
+    assert [terms.vocabulary[t] if t >= 0 else None for t in terms.token_terms] == [
+        None, "big", "cat", None, "cat", "sat"
+    ]
+
+
+# ------------------------------------------------------------------------------------------------
+# Degenerate documents, parameters, conformance
+# ------------------------------------------------------------------------------------------------
+
+DEGENERATE = [
+    Document("empty", "", (), ("r",)),
+    Document("one", "Only one sentence here.", ("Only one sentence here.",), ("r",)),
+    doc_of("It is what it is.", "And so it was.", "The end of it.", doc_id="stop-words"),
+    doc_of("...", "!!!", "?", doc_id="punctuation"),
+    doc_of("Same.", "Same.", doc_id="duplicates"),
+    doc_of("Hello world.", "", "Goodbye world.", doc_id="blank-sentence"),
+]
+
+
+@pytest.mark.parametrize("summarizer", VARIANTS, ids=ids)
+@pytest.mark.parametrize("doc", DEGENERATE, ids=[d.id for d in DEGENERATE])
+def test_degenerate_documents(summarizer, doc):
+    for budget in ({"k": 2}, {"max_words": 3}, {"ratio": 0.5}):
+        params = {**_params(summarizer), **{"k": None, "max_words": None, "ratio": None}, **budget}
+        summary = type(summarizer)(**params).summarize(doc)
+        assert isinstance(summary, str)
+        if not doc.sentences:
+            assert summary == ""
+        else:
+            assert summary and chosen(summary, doc) == sorted(chosen(summary, doc))
+
+
+def _params(summarizer):
+    from sumbench.summarizers.base import get_params
+
+    return get_params(summarizer)
+
+
+@pytest.mark.parametrize("summarizer", VARIANTS + [TextRank()], ids=ids + ["TextRank"])
+def test_conformance(summarizer):
+    testing = pytest.importorskip("sumbench.testing")
+    testing.check_summarizer(summarizer)
+
+
+@pytest.mark.parametrize(
+    "cls, params",
+    [
+        (LexRank, {"stop_words": "french"}),
+        (LexRank, {"stemming": "yes"}),
+        (LexRank, {"threshold": 1.5}),
+        (LexRank, {"damping": 1.0}),
+        (LSA, {"variant": "svd"}),
+        (LSA, {"n_topics": 0}),
+        (Luhn, {"max_gap": -1}),
+        (Luhn, {"min_count": 0}),
+        (SumBasic, {"top_word": "no"}),
+        (KLSum, {"smoothing": 0}),
+        (Centroid, {"redundancy_threshold": 0}),
+        (MMR, {"lambda_": 1.5}),
+        (MMR, {"k": 2, "ratio": 0.5}),
+    ],
+)
+def test_bad_parameters_are_rejected(cls, params):
+    with pytest.raises(ValueError):
+        cls(**params).validate()
+
+
+@pytest.mark.parametrize("cls", CLASSES)
+def test_constructor_only_stores_and_docstring_cites(cls):
+    instance = cls(k=2, stemming=True)
+    assert instance.k == 2 and instance.stemming is True and instance.stop_words == "english"
+    first_line = inspect.getdoc(cls).splitlines()[0]
+    assert re.search(r"\((?:[A-Z][\w ,.&-]+)?(19|20)\d\d", first_line), first_line
+    assert len(first_line) <= 120
+
+
+def test_summaries_are_deterministic_and_differ_between_methods(news):
+    doc = news[0]
+    outputs = {type(s).__name__ + str(i): s.summarize(doc) for i, s in enumerate(VARIANTS)}
+    assert outputs == {type(s).__name__ + str(i): s.summarize(doc) for i, s in enumerate(VARIANTS)}
+    assert len(set(outputs.values())) >= 4
+
+
+# ------------------------------------------------------------------------------------------------
+# Shared helpers (TextRank's behaviour is kept)
+# ------------------------------------------------------------------------------------------------
+
+
+def test_tfidf_matrix_matches_scikit_learn(news):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    for doc in news[:10]:
+        ours = _text.tfidf_matrix(list(doc.sentences))
+        theirs = TfidfVectorizer(stop_words="english").fit_transform(doc.sentences).toarray()
+        assert ours.shape == theirs.shape
+        np.testing.assert_allclose(ours @ ours.T, theirs @ theirs.T, atol=1e-12)
+    assert _text.tfidf_matrix(["the and of", "it is"]) is None
+
+
+def test_pagerank_matches_power_iteration():
+    rng = np.random.default_rng(0)
+    weights = rng.random((12, 12))
+    weights[3] = 0.0  # a dangling row
+    np.fill_diagonal(weights, 0.0)
+    scores = _text.pagerank(weights, 0.85)
+    n = len(weights)
+    sums = weights.sum(axis=1, keepdims=True)
+    transition = np.where(sums > 0, weights / np.where(sums == 0, 1, sums), 1 / n)
+    power = np.full(n, 1 / n)
+    for _ in range(1000):
+        power = (1 - 0.85) / n + 0.85 * transition.T @ power
+    np.testing.assert_allclose(scores, power, atol=1e-12)
+    assert scores.sum() == pytest.approx(1.0)
+    assert _text.pagerank(np.zeros((0, 0))).shape == (0,)
+
+
+def test_textrank_reexports_the_helpers():
+    from sumbench.summarizers import textrank
+
+    assert textrank.pagerank is _text.pagerank and textrank.tfidf_matrix is _text.tfidf_matrix
+
+
+def test_split_sentences_documents_work_end_to_end():
+    text = "Mr. Smith went to Washington. He met the U.S. president. The talks were long."
+    doc = Document("x", text, tuple(split_sentences(text)), ("r",))
+    for summarizer in VARIANTS:
+        assert summarizer.summarize(doc)
