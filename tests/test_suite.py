@@ -55,3 +55,12 @@ def test_missing_corpus_and_bad_toml(tmp_path):
         load_suite(path)
     with pytest.raises(SuiteError, match="suite file not found"):
         load_suite(tmp_path / "absent.toml")
+
+
+def test_path_parameters_resolve_but_bundled_sources_stay(tmp_path, news_jsonl):
+    from sumbench.suite import _resolve_path_param
+
+    assert _resolve_path_param("file", "out.jsonl", tmp_path) == str((tmp_path / "out.jsonl").resolve())
+    assert _resolve_path_param("train_source", "frank-cnndm", tmp_path) == "frank-cnndm"
+    assert _resolve_path_param("train_source", news_jsonl.name, tmp_path) == str(news_jsonl.resolve())
+    assert _resolve_path_param("k", "3", tmp_path) == "3"

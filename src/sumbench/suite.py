@@ -1,8 +1,8 @@
 """A benchmark suite: a TOML file validated into frozen config objects before any work starts.
 
-Errors name the file, the table and the key. Relative paths (the corpus ``source`` and summarizer
-parameters named ``file``, ``path`` or ending in ``_file``, ``_path``, ``_dir``) are resolved against
-the suite file's folder.
+Errors name the file, the table and the key. Relative paths (the corpus ``source``, summarizer
+parameters named ``file``, ``path`` or ending in ``_file``, ``_path``, ``_dir``, and parameters ending
+in ``_source`` that name a file beside the suite) are resolved against the suite file's folder.
 """
 
 from __future__ import annotations
@@ -216,9 +216,14 @@ def _summarizers(tables: Any, where: str, base_dir: Path) -> tuple[SummarizerCon
 
 
 def _resolve_path_param(name: str, value: Any, base_dir: Path) -> Any:
-    if not isinstance(value, str) or not (name in ("file", "path") or name.endswith(_PATH_PARAM_SUFFIXES)):
+    if not isinstance(value, str):
         return value
     candidate = Path(value).expanduser()
+    if name.endswith("_source"):  # a corpus source: a bundled name stays, a file beside the suite resolves
+        beside = base_dir / candidate
+        return str(beside.resolve()) if not candidate.is_absolute() and beside.exists() else value
+    if not (name in ("file", "path") or name.endswith(_PATH_PARAM_SUFFIXES)):
+        return value
     return str(candidate if candidate.is_absolute() else (base_dir / candidate).resolve())
 
 
