@@ -60,14 +60,11 @@ def ngram_counts(tokens: Sequence[str], n: int) -> Counter:
 
 def overlap(a: Mapping, b: Mapping) -> int:
     """Clipped overlap ``sum(min(a[g], b[g]))`` of two n-gram multisets."""
-    if len(a) > len(b):
-        a, b = b, a
-    get = b.get
     total = 0
-    for gram, count in a.items():
-        other = get(gram)
-        if other:
-            total += count if count < other else other
+    for gram in a.keys() & b.keys():
+        x = a[gram]
+        y = b[gram]
+        total += x if x < y else y
     return total
 
 
@@ -86,13 +83,10 @@ def lcs_length(masks: Masks, length: int, scan: Sequence[str]) -> int:
         return 0
     full = (1 << length) - 1
     v = full
-    get = masks.get
-    for tok in scan:
-        m = get(tok)
-        if m:
-            u = v & m
-            if u:
-                v = ((v + u) | (v - u)) & full
+    for m in filter(None, map(masks.get, scan)):
+        u = v & m
+        if u:
+            v = ((v + u) | (v - u)) & full
     return length - v.bit_count()
 
 
@@ -101,28 +95,36 @@ def lcs_rows(masks: Masks, length: int, scan: Sequence[str]) -> int:
 
     ``masks``/``length`` describe the reference sentence (table rows), ``scan`` the candidate
     sentence (table columns); same index set as rouge-score's ``lcs_ind`` and Perl's ``markLCS``.
+    Columns of tokens absent from the reference equal the previous column, and a run of them
+    moves the backtrack once (up to the highest zero bit, then left), so only tokens present in
+    the reference and the runs between them are visited.
     """
     if not length or not scan:
         return 0
     full = (1 << length) - 1
     v = full
-    cols = [v]
+    steps: list[tuple[int, int, bool]] = []  # (token mask, column after it, absent tokens before it)
+    gap = False
     get = masks.get
     for tok in scan:
         m = get(tok)
-        if m:
-            u = v & m
-            if u:
-                v = ((v + u) | (v - u)) & full
-        cols.append(v)
+        if m is None:
+            gap = True
+            continue
+        u = v & m
+        if u:
+            v = ((v + u) | (v - u)) & full
+        steps.append((m, v, gap))
+        gap = False
     if v == full:  # empty LCS
         return 0
-    hits = 0
     i = length
-    j = len(scan)
-    while i and j:
-        m = get(scan[j - 1], 0)
-        stop = (m | ~cols[j]) & ((1 << i) - 1)
+    if gap:  # trailing run of absent tokens: up to the highest zero bit of the last column
+        i = (~v & full).bit_length()
+    hits = 0
+    for k in range(len(steps) - 1, -1, -1):
+        m, col, gap_before = steps[k]
+        stop = (m | ~col) & ((1 << i) - 1)
         if not stop:
             break
         p = stop.bit_length() - 1
@@ -131,7 +133,13 @@ def lcs_rows(masks: Masks, length: int, scan: Sequence[str]) -> int:
             i = p
         else:
             i = p + 1
-        j -= 1
+        if not i:
+            break
+        if gap_before:
+            prev = steps[k - 1][1] if k else full
+            i = (~prev & ((1 << i) - 1)).bit_length()
+            if not i:
+                break
     return hits
 
 
@@ -139,32 +147,33 @@ def summary_lcs_hits(
     ref_sents: Sequence[Tokens],
     ref_masks: Sequence[Masks],
     cand_sents: Sequence[Tokens],
+    cand_sets: Sequence[frozenset],
     ref_counts: Mapping[str, int],
     cand_counts: Mapping[str, int],
 ) -> int:
     """Summary-level LCS hits (ROUGE paper 3.2, as ROUGE-1.5.5 and rouge-score's rougeLsum).
 
     For each reference sentence, the union of its LCS index sets with every candidate sentence;
-    each union token is a hit while both unigram budgets (``ref_counts``, ``cand_counts``, copied
-    here) still have it.
+    each union token is a hit while both unigram budgets (``ref_counts``, ``cand_counts``) still
+    have it. Budgets are per token and both shrink with every hit, so the order of the walk does
+    not matter: hits = sum over tokens of min(union occurrences, ref budget, cand budget).
     """
-    budget_r = dict(ref_counts)
-    budget_c = dict(cand_counts)
-    cand_sets = [frozenset(c) for c in cand_sents]
-    hits = 0
+    used: dict[str, int] = {}
     for r, masks in zip(ref_sents, ref_masks):
-        if not r:
+        if not masks:
             continue
+        keys = masks.keys()
+        length = len(r)
         union = 0
         for c, cset in zip(cand_sents, cand_sets):
-            if not masks.keys().isdisjoint(cset):
-                union |= lcs_rows(masks, len(r), c)
+            if not keys.isdisjoint(cset):
+                union |= lcs_rows(masks, length, c)
         while union:
             low = union & -union
             tok = r[low.bit_length() - 1]
-            if budget_c.get(tok, 0) > 0 and budget_r.get(tok, 0) > 0:
-                hits += 1
-                budget_c[tok] -= 1
-                budget_r[tok] -= 1
+            used[tok] = used.get(tok, 0) + 1
             union ^= low
+    hits = 0
+    for tok, k in used.items():
+        hits += min(k, ref_counts.get(tok, 0), cand_counts.get(tok, 0))
     return hits

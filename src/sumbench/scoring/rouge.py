@@ -69,11 +69,12 @@ ROUGE-L units, see :func:`sumbench.scoring._perl_compat.read_text_lcs`).
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from contextlib import contextmanager
 from functools import lru_cache
-from typing import Callable, Iterable, NamedTuple, Protocol, Sequence
+from typing import Callable, Iterable, Iterator, NamedTuple, Protocol, Sequence
 
 from sumbench.scoring import _perl_compat as _pc
 from sumbench.scoring._rouge_core import (
@@ -183,25 +184,26 @@ def truncate_text(text: str, max_words: int | None = None, max_bytes: int | None
 
 
 # ----------------------------------------------------------------------------------- analysis
-@dataclass(eq=False)
 class _Text:
-    """Everything scoring needs from one text, computed once (lazily for the bit masks)."""
+    """Everything scoring needs from one text, computed once (bit masks lazily, on first use)."""
 
-    tokens: Tokens  # n-gram tokens (Perl: readText); also rougeL tokens in rouge-score mode
-    lsum: tuple[Tokens, ...]  # rougeLsum sentence units
-    lsum_counts: Counter  # unigram budget for rougeLsum clipping
-    l_units: tuple[Tokens, ...] | None = None  # Perl mode: rougeL units (one flattened line)
-    l_counts: Counter | None = None  # Perl mode: readText unigrams of the flattened line
-    grams: dict[int, Counter] = field(default_factory=dict)
-    _masks: Masks | None = None
-    _lsum_masks: tuple[Masks, ...] | None = None
-    _l_masks: tuple[Masks, ...] | None = None
+    __slots__ = ("tokens", "grams", "lsum", "lsum_sets", "lsum_counts", "lsum_total",
+                 "l_units", "l_sets", "l_counts", "_masks", "_lsum_masks", "_l_masks")
 
-    def ngrams(self, n: int) -> Counter:
-        got = self.grams.get(n)
-        if got is None:
-            got = self.grams[n] = ngram_counts(self.tokens, n)
-        return got
+    def __init__(self, tokens: Tokens, ns: Iterable[int], lsum: tuple[Tokens, ...], lsum_counts: Counter,
+                 l_units: tuple[Tokens, ...] = (), l_counts: Counter | None = None) -> None:
+        self.tokens = tokens  # n-gram tokens (Perl: readText); rougeL tokens in rouge-score mode
+        self.grams = {n: ngram_counts(tokens, n) for n in ns}
+        self.lsum = lsum  # rougeLsum units
+        self.lsum_sets = tuple(frozenset(u) for u in lsum)
+        self.lsum_counts = lsum_counts  # unigram budget for rougeLsum clipping
+        self.lsum_total = sum(map(len, lsum))
+        self.l_units = l_units  # Perl mode: rougeL units (the flattened line)
+        self.l_sets = tuple(frozenset(u) for u in l_units)
+        self.l_counts = l_counts if l_counts is not None else Counter()
+        self._masks: Masks | None = None
+        self._lsum_masks: tuple[Masks, ...] | None = None
+        self._l_masks: tuple[Masks, ...] | None = None
 
     def masks(self) -> Masks:
         if self._masks is None:
@@ -210,12 +212,12 @@ class _Text:
 
     def lsum_masks(self) -> tuple[Masks, ...]:
         if self._lsum_masks is None:
-            self._lsum_masks = tuple(token_masks(s) for s in self.lsum)
+            self._lsum_masks = tuple(token_masks(u) for u in self.lsum)
         return self._lsum_masks
 
     def l_masks(self) -> tuple[Masks, ...]:
         if self._l_masks is None:
-            self._l_masks = tuple(token_masks(s) for s in self.l_units or ())
+            self._l_masks = tuple(token_masks(u) for u in self.l_units)
         return self._l_masks
 
 
@@ -225,8 +227,16 @@ class _Counts(NamedTuple):
     cand_total: int
 
 
-def _fmeasure(p: float, r: float) -> float:
-    return 2 * p * r / (p + r) if p + r > 0 else 0.0
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic GC while a batch allocates many small acyclic objects (counters, tuples)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _perl_round(x: float) -> float:
@@ -288,6 +298,8 @@ class RougeScorer:
         self.max_bytes = max_bytes
         self._perl = compat == "perl"
         self._ngram_ns = tuple(int(m.group(1)) for t in self.rouge_types if (m := _NGRAM_RE.match(t)))
+        self._need_lsum = "rougeLsum" in self.rouge_types
+        self._counters = {t: self._make_counter(t) for t in self.rouge_types}
         self._analyze: Callable[[str], _Text] = lru_cache(maxsize=cache_size)(
             self._analyze_perl if self._perl else self._analyze_rs
         )
@@ -353,6 +365,12 @@ class RougeScorer:
             return got
 
         out: list[dict[str, Score]] = []
+        with _gc_paused():
+            self._batch(targets, predictions, ref, cand, out)
+        return out
+
+    def _batch(self, targets: Sequence[str | Sequence[str]], predictions: Sequence[str],
+               ref: Callable[[str], _Text], cand: Callable[[str], _Text], out: list[dict[str, Score]]) -> None:
         for target, prediction in zip(targets, predictions):
             c = cand(prediction)
             if isinstance(target, str):
@@ -361,7 +379,6 @@ class RougeScorer:
                 if not target:
                     raise ValueError("score_batch: an empty list of references")
                 out.append(self._combine([ref(t) for t in target], c))
-        return out
 
     def __repr__(self) -> str:
         return f"RougeScorer({self.signature()!r})"
@@ -383,17 +400,18 @@ class RougeScorer:
     def _analyze_rs(self, text: str) -> _Text:
         if not isinstance(text, str):
             raise TypeError(f"expected a str, got {type(text).__name__}")
-        if self.lsum_split == "newline":
-            units = [s for s in text.split("\n") if s]
-        else:
-            units = [s for s in _split_sentences(text) if s]
-        lsum = tuple(self._tok(s) for s in units)
-        if self.tokenizer is None and self.lsum_split == "newline":
-            tokens = tuple(t for s in lsum for t in s)
-        else:
+        lsum: tuple[Tokens, ...] = ()
+        if not self._need_lsum:
             tokens = self._tok(text)
-        counts = Counter(t for s in lsum for t in s)
-        return _Text(tokens=tokens, lsum=lsum, lsum_counts=counts)
+        elif self.lsum_split == "newline" and self.tokenizer is None:
+            lsum = tuple(self._tok(u) for u in text.split("\n") if u)
+            tokens = tuple(t for u in lsum for t in u)  # "\n" separates tokens: same as tokenizing text
+        else:
+            units = text.split("\n") if self.lsum_split == "newline" else _split_sentences(text)
+            lsum = tuple(self._tok(u) for u in units if u)
+            tokens = self._tok(text)
+        counts = Counter(t for u in lsum for t in u) if lsum else Counter()
+        return _Text(tokens, self._ngram_ns, lsum, counts)
 
     def _analyze_perl(self, text: str) -> _Text:
         if not isinstance(text, str):
@@ -404,43 +422,61 @@ class RougeScorer:
         if self.lsum_split == "newline":
             units = lines
         else:
-            units = [_pc.perl_lines(s.replace("\n", " "))[0] for s in _split_sentences(text) if s.strip("\n")]
+            units = [_pc.perl_lines(u.replace("\n", " "))[0] for u in _split_sentences(text) if u.strip("\n")]
         lsum = tuple(_pc.perl_tokens(u, stem) for u in _pc.read_text_lcs(units, mw, mb))
         counts = Counter(tokens)  # Perl clips LCS hits with readText's unigrams
-        l_units: tuple[Tokens, ...] | None = None
+        l_units: tuple[Tokens, ...] = ()
         l_counts: Counter | None = None
         if "rougeL" in self.rouge_types:
             flat = _pc.perl_lines(text.replace("\n", " "))
             l_units = tuple(_pc.perl_tokens(u, stem) for u in _pc.read_text_lcs(flat, mw, mb))
             l_counts = Counter(_pc.perl_tokens(_pc.read_text(flat, mw, mb), stem))
-        return _Text(tokens=tokens, lsum=lsum, lsum_counts=counts, l_units=l_units, l_counts=l_counts)
+        return _Text(tokens, self._ngram_ns, lsum, counts, l_units, l_counts)
 
     # ----------------------------------------------------------------------------- counts
     def _counts(self, rouge_type: str, ref: _Text, cand: _Text) -> _Counts:
+        return self._counters[rouge_type](ref, cand)
+
+    def _make_counter(self, rouge_type: str) -> Callable[[_Text, _Text], _Counts]:
+        perl = self._perl
         if rouge_type == "rougeLsum":
-            hits = 0
-            if ref.lsum and cand.lsum:
-                hits = summary_lcs_hits(ref.lsum, ref.lsum_masks(), cand.lsum, ref.lsum_counts, cand.lsum_counts)
-            ref_total = sum(map(len, ref.lsum))
-            cand_total = len(cand.tokens) if self._perl else sum(map(len, cand.lsum))
-            return _Counts(hits, ref_total, cand_total)
-        if rouge_type == "rougeL":
-            if self._perl:
-                l_ref = ref.l_units or ()
-                r_counts, c_counts = ref.l_counts or Counter(), cand.l_counts or Counter()
+
+            def lsum(ref: _Text, cand: _Text) -> _Counts:
                 hits = 0
-                if l_ref and cand.l_units:
-                    hits = summary_lcs_hits(l_ref, ref.l_masks(), cand.l_units, r_counts, c_counts)
-                return _Counts(hits, sum(map(len, l_ref)), sum(c_counts.values()))
-            a, b = ref.tokens, cand.tokens
-            if len(a) >= len(b):
-                hits = lcs_length(ref.masks(), len(a), b)
-            else:
-                hits = lcs_length(cand.masks(), len(b), a)
-            return _Counts(hits, len(a), len(b))
+                if ref.lsum and cand.lsum:
+                    hits = summary_lcs_hits(ref.lsum, ref.lsum_masks(), cand.lsum, cand.lsum_sets,
+                                            ref.lsum_counts, cand.lsum_counts)
+                return _Counts(hits, ref.lsum_total, len(cand.tokens) if perl else cand.lsum_total)
+
+            return lsum
+        if rouge_type == "rougeL" and perl:
+
+            def perl_l(ref: _Text, cand: _Text) -> _Counts:
+                hits = 0
+                if ref.l_units and cand.l_units:
+                    hits = summary_lcs_hits(ref.l_units, ref.l_masks(), cand.l_units, cand.l_sets,
+                                            ref.l_counts, cand.l_counts)
+                return _Counts(hits, sum(map(len, ref.l_units)), sum(cand.l_counts.values()))
+
+            return perl_l
+        if rouge_type == "rougeL":
+
+            def rs_l(ref: _Text, cand: _Text) -> _Counts:
+                a, b = ref.tokens, cand.tokens
+                if len(a) >= len(b):
+                    hits = lcs_length(ref.masks(), len(a), b)
+                else:
+                    hits = lcs_length(cand.masks(), len(b), a)
+                return _Counts(hits, len(a), len(b))
+
+            return rs_l
         n = int(rouge_type[5:])
-        hits = overlap(ref.ngrams(n), cand.ngrams(n))
-        return _Counts(hits, max(len(ref.tokens) - n + 1, 0), max(len(cand.tokens) - n + 1, 0))
+
+        def ngram(ref: _Text, cand: _Text) -> _Counts:
+            return _Counts(overlap(ref.grams[n], cand.grams[n]),
+                           max(len(ref.tokens) - n + 1, 0), max(len(cand.tokens) - n + 1, 0))
+
+        return ngram
 
     def _to_score(self, rouge_type: str, c: _Counts) -> Score:
         hits, rt, ct = c
@@ -448,15 +484,15 @@ class RougeScorer:
             r = _perl_round(hits / rt) if rt else 0.0
             p = _perl_round(hits / ct) if ct else 0.0
             return Score(p, r, _perl_f(p, r))
-        if rouge_type.startswith("rougeL"):
+        if rouge_type in ("rougeL", "rougeLsum"):
             if not rt or not ct:
                 return _ZERO
             p = hits / ct
             r = hits / rt
         else:
-            p = hits / max(ct, 1)
-            r = hits / max(rt, 1)
-        return Score(p, r, _fmeasure(p, r))
+            p = hits / (ct or 1)
+            r = hits / (rt or 1)
+        return Score(p, r, 2 * p * r / (p + r) if p + r > 0 else 0.0)
 
     def _score_pair(self, ref: _Text, cand: _Text) -> dict[str, Score]:
         return {t: self._to_score(t, self._counts(t, ref, cand)) for t in self.rouge_types}
