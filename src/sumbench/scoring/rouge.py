@@ -30,7 +30,7 @@ How the two differ, by design (minimal examples; ``S = RougeScorer(types, use_st
 * **Stemmer.** rouge-score uses NLTK's Porter stemmer; Perl uses its own Porter variant plus a
   WordNet exception table: ``"he went"`` vs ``"he goes"`` has rouge1 recall 0.5 in rouge-score
   (went/goe) and 1.0 in Perl (went->go, goes->go); ``"statement"`` stems to ``statement`` in NLTK
-  but ``state`` in Perl. Without stemming the tokens agree.
+  but ``statem`` in Perl. Without stemming the tokens agree.
 * **Hyphens and case.** Perl pads ``-`` with spaces and then drops the ``-`` tokens, rouge-score
   treats it as a separator: ``"U.S.-based"`` is ``u s based`` in both; but ``-l`` counts
   whitespace words, so ``"U.S.-based firm"`` is 2 words for truncation and 4 tokens for scoring.
@@ -45,8 +45,9 @@ How the two differ, by design (minimal examples; ``S = RougeScorer(types, use_st
   (``"pooled"``): with references ``"a b"`` and ``"c d"`` and candidate ``"a b"``, max gives
   R=1.0, pooled R=0.5, P=0.5. ``-f B`` (``"best"``) keeps the reference with the best recall
   (Perl compares rounded recalls for ROUGE-N, unrounded for ROUGE-L; first wins ties).
-* **Rounding.** Perl prints P and R with ``%7.5f`` and computes F from those rounded values:
-  P=1/3, R=1/2 gives F 0.40000 (rounded inputs) vs 0.4 exactly.
+* **Rounding.** Perl prints P and R with ``%7.5f`` and computes F (``P*R/(0.5*P+0.5*R)``, also
+  printed with ``%7.5f``) from those rounded values: ``"x \u212a"`` vs ``"x k"`` is P=0.5, R=1.0,
+  F=0.66667 in Perl, and any score can move in the 5th decimal against unrounded arithmetic.
 
 Multi-reference modes (``multiref``): ``max`` (rouge-score ``score_multi``), ``mean`` (mean of the
 per-reference P, R and F), ``pooled`` (Perl ``-f A``: hits and reference counts summed, the
