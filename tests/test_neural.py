@@ -110,6 +110,27 @@ def test_seq2seq_batch_equals_single_and_keeps_order(tiny_bart):
     assert beams.summarize_batch(docs) == [beams.summarize(doc) for doc in docs]
 
 
+def test_seq2seq_works_with_a_t5_architecture(tiny_bart, tmp_path):
+    """T5: relative positions (the limit comes from the tokenizer), pad as decoder start token."""
+    from transformers import T5Config, T5ForConditionalGeneration
+
+    directory = tmp_path / "tiny-t5"
+    transformers.AutoTokenizer.from_pretrained(str(tiny_bart)).save_pretrained(directory)
+    config = T5Config(
+        vocab_size=len(SPECIAL) + len(WORDS), d_model=16, d_kv=8, d_ff=32, num_layers=1, num_decoder_layers=1,
+        num_heads=2, pad_token_id=1, eos_token_id=2, decoder_start_token_id=1, initializer_factor=50.0,
+    )
+    torch.manual_seed(0)
+    T5ForConditionalGeneration(config).save_pretrained(directory)
+    docs = tiny_docs() + [make_doc("long", " ".join(WORDS * 10))]
+    summarizer = HFSeq2Seq(str(directory), batch_size=3, prefix="bird ", min_new_tokens=3, max_new_tokens=6,
+                           device="cpu")
+    assert summarizer.input_limit() == POSITIONS
+    assert max(len(ids) for ids in summarizer.encode(docs)) == POSITIONS
+    assert all(3 <= len(ids) <= 6 for ids in summarizer.generate_token_ids(docs))
+    assert summarizer.summarize_batch(docs) == [summarizer.summarize(doc) for doc in docs]
+
+
 def test_seq2seq_truncates_long_inputs(tiny_bart):
     long_text = " ".join(WORDS * 10)  # ~300 tokens, the model has 32 positions
     summarizer = HFSeq2Seq(str(tiny_bart), min_new_tokens=3, max_new_tokens=5, device="cpu")
@@ -455,3 +476,5 @@ def test_embedding_summarizers_conform_and_batch(minilm):
         assert batched == [summarizer.summarize(doc) for doc in docs]
         assert encoder.forward_batches == forward  # the batch filled the cache for every document
         assert batched[2] == "" and batched[4] == OFF_TOPIC
+        clone = pickle.loads(pickle.dumps(summarizer))  # a loaded summarizer copies without its model
+        assert "_encoder" not in clone.__dict__ and clone.summarize(docs[0]) == batched[0]
