@@ -376,3 +376,23 @@ def test_split_sentences_documents_work_end_to_end():
     doc = Document("x", text, tuple(split_sentences(text)), ("r",))
     for summarizer in VARIANTS:
         assert summarizer.summarize(doc)
+
+
+def test_lsa_large_documents_use_truncated_svd_with_the_same_top_sentence(monkeypatch):
+    from sumbench.summarizers import lsa
+
+    sentences = tuple(
+        f"Report {i} covers topic{i % 7} with detail{i % 11} and note{i % 5}." for i in range(60)
+    ) + ("Topic1 topic1 topic1 detail3 note2 dominates everything here topic1.",)
+    doc = doc_of(*sentences)
+    exact = LSA(n_topics=1).rank(doc)[:1]
+    monkeypatch.setattr(lsa, "_EXACT_LIMIT", 10)
+    assert LSA(n_topics=1).rank(doc)[:1] == exact
+    assert len(LSA().rank(doc)) == len(sentences)
+
+
+@pytest.mark.parametrize("weighting", ["tf", "binary", "tfidf"])
+def test_lsa_weightings(weighting):
+    assert chosen(LSA(k=1, weighting=weighting).summarize(LSA_DOC), LSA_DOC)[0] in {0, 1, 2, 3}
+    with pytest.raises(ValueError):
+        LSA(weighting="bm25").validate()

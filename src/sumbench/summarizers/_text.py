@@ -106,16 +106,12 @@ def analyze(sentences: Sequence[str], stop_words: str | None = "english", stemmi
     stops = stop_word_set(stop_words)
     n = len(sentences)
     joined = "\n".join(sentences).lower()
-    if joined.count("\n") == n - 1:  # one findall for the whole document; "\n" marks sentence ends
+    one_pass = joined.count("\n") == n - 1  # no sentence holds a newline itself
+    if one_pass:  # one findall for the whole document: "\n" tokens mark sentence ends
         tokens = _WORD_OR_BREAK.findall(joined)
-        breaks = np.fromiter(map("\n".__eq__, tokens), dtype=bool, count=len(tokens))
-        token_sentences = np.cumsum(breaks)[~breaks]
-        tokens = [t for t in tokens if t != "\n"] if n > 1 else tokens
-    else:  # a sentence holds a newline itself
+    else:
         per_sentence = [_WORD.findall(s.lower()) for s in sentences]
-        lengths = np.fromiter(map(len, per_sentence), dtype=np.intp, count=n)
         tokens = list(chain.from_iterable(per_sentence))
-        token_sentences = np.repeat(np.arange(n, dtype=np.intp), lengths)
     content = [w for w in dict.fromkeys(tokens) if w[1:] and w not in stops]  # 2+ characters, no stop words
     if stemming:
         first_seen: dict[str, int] = {}
@@ -126,7 +122,15 @@ def analyze(sentences: Sequence[str], stop_words: str | None = "english", stemmi
         term_index = dict(zip(content, range(len(content))))
         vocabulary = tuple(content)
     n_terms = len(vocabulary)
+    term_index["\n"] = -2
     token_terms = np.fromiter(map(term_index.get, tokens, repeat(-1)), dtype=np.intp, count=len(tokens))
+    if one_pass:
+        breaks = token_terms == -2
+        token_sentences = np.cumsum(breaks)[~breaks]
+        token_terms = token_terms[~breaks]
+    else:
+        lengths = np.fromiter(map(len, per_sentence), dtype=np.intp, count=n)
+        token_sentences = np.repeat(np.arange(n, dtype=np.intp), lengths)
     keep = token_terms >= 0
     flat = token_sentences[keep] * n_terms + token_terms[keep]
     counts = np.bincount(flat, minlength=n * n_terms).reshape(n, n_terms).astype(np.float64)

@@ -48,19 +48,19 @@ class SumBasic(ClassicSummarizer):
         probability = counts.sum(axis=0) / lengths.sum()
         inverse_lengths = 1.0 / np.where(lengths == 0, 1.0, lengths)
         present = counts > 0
+        in_play = present.sum(axis=0)  # how many unpicked sentences hold each word
         available = np.ones(len(lengths), dtype=bool)
         picked: list[int] = []
         for _ in range(greedy_steps(self, doc)):
             scores = np.round((counts @ probability) * inverse_lengths, 12)
             candidates = available
-            if self.top_word:
-                in_play = present[available].any(axis=0)
-                if in_play.any():
-                    word = int(np.argmax(np.where(in_play, probability, -1.0)))
-                    candidates = available & present[:, word]
+            if self.top_word and in_play.any():
+                word = int(np.argmax(np.where(in_play > 0, probability, -1.0)))
+                candidates = available & present[:, word]
             best = int(np.argmax(np.where(candidates, scores, -np.inf)))
             picked.append(best)
             available[best] = False
             used = present[best]
+            in_play -= used
             probability[used] **= 2
         return complete(picked, (counts @ probability) * inverse_lengths)
