@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
-from typing import Mapping, Sequence
+from typing import Hashable, Iterable, Mapping, Sequence
 
 Tokens = tuple[str, ...]
 Masks = dict[str, int]
@@ -35,7 +35,10 @@ def _nltk_porter():  # type: ignore[no-untyped-def]
 
 @lru_cache(maxsize=1 << 17)
 def nltk_stem(word: str) -> str:
-    """NLTK's Porter stem of ``word`` (rouge-score's stemmer), '' when the stem is not [a-z0-9]+."""
+    """rouge-score's stemming of one token: NLTK's Porter stem for tokens longer than 3
+    characters, the token itself otherwise; '' when the stem is not [a-z0-9]+ (rouge-score drops it)."""
+    if len(word) <= 3:
+        return word
     stem = _nltk_porter().stem(word)
     return stem if _VALID_TOKEN_RE.match(stem) else ""
 
@@ -45,17 +48,24 @@ def rs_tokenize(text: str, stem: bool) -> Tokens:
     toks = _TOKEN_RE.findall(text.lower())
     if not stem:
         return tuple(toks)
-    out = [nltk_stem(t) if len(t) > 3 else t for t in toks]
+    out = tuple(map(nltk_stem, toks))
     if "" in out:
-        out = [t for t in out if t]
-    return tuple(out)
+        out = tuple(t for t in out if t)
+    return out
 
 
-def ngram_counts(tokens: Sequence[str], n: int) -> Counter:
-    """Multiset of the n-grams of ``tokens`` (unigrams are plain tokens, longer ones tuples)."""
+def counts(items: Iterable[Hashable]) -> dict:
+    """A plain-dict multiset (plain dicts of str -> int are invisible to the cyclic GC)."""
+    return dict(Counter(items))
+
+
+def ngram_counts(tokens: Sequence[str], n: int, joinable: bool = False) -> dict:
+    """Multiset of the n-grams of ``tokens``: unigrams are the tokens; longer n-grams are tuples,
+    or space-joined strings when ``joinable`` (tokens known to hold no space: cheaper to hash)."""
     if n == 1:
-        return Counter(tokens)
-    return Counter(zip(*(tokens[i:] for i in range(n))))
+        return counts(tokens)
+    grams = zip(*(tokens[i:] for i in range(n)))
+    return counts(map(" ".join, grams) if joinable else grams)
 
 
 def overlap(a: Mapping, b: Mapping) -> int:
@@ -105,9 +115,7 @@ def lcs_rows(masks: Masks, length: int, scan: Sequence[str]) -> int:
     v = full
     steps: list[tuple[int, int, bool]] = []  # (token mask, column after it, absent tokens before it)
     gap = False
-    get = masks.get
-    for tok in scan:
-        m = get(tok)
+    for m in map(masks.get, scan):
         if m is None:
             gap = True
             continue
@@ -118,6 +126,7 @@ def lcs_rows(masks: Masks, length: int, scan: Sequence[str]) -> int:
         gap = False
     if v == full:  # empty LCS
         return 0
+    todo = length - v.bit_count()  # LCS length: stop once that many matches are marked
     i = length
     if gap:  # trailing run of absent tokens: up to the highest zero bit of the last column
         i = (~v & full).bit_length()
@@ -130,6 +139,9 @@ def lcs_rows(masks: Masks, length: int, scan: Sequence[str]) -> int:
         p = stop.bit_length() - 1
         if (m >> p) & 1:
             hits |= 1 << p
+            todo -= 1
+            if not todo:
+                break
             i = p
         else:
             i = p + 1
@@ -147,7 +159,7 @@ def summary_lcs_hits(
     ref_sents: Sequence[Tokens],
     ref_masks: Sequence[Masks],
     cand_sents: Sequence[Tokens],
-    cand_sets: Sequence[frozenset],
+    cand_sets: Sequence[Mapping[str, object]],
     ref_counts: Mapping[str, int],
     cand_counts: Mapping[str, int],
 ) -> int:

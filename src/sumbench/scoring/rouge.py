@@ -72,12 +72,12 @@ from __future__ import annotations
 
 import gc
 import re
-from collections import Counter
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Callable, Iterable, Iterator, NamedTuple, Protocol, Sequence
 
 from sumbench.scoring import _perl_compat as _pc
+from sumbench.scoring._rouge_core import counts as _counts_of
 from sumbench.scoring._rouge_core import (
     Masks,
     Tokens,
@@ -191,17 +191,19 @@ class _Text:
     __slots__ = ("tokens", "grams", "lsum", "lsum_sets", "lsum_counts", "lsum_total",
                  "l_units", "l_sets", "l_counts", "_masks", "_lsum_masks", "_l_masks")
 
-    def __init__(self, tokens: Tokens, ns: Iterable[int], lsum: tuple[Tokens, ...], lsum_counts: Counter,
-                 l_units: tuple[Tokens, ...] = (), l_counts: Counter | None = None) -> None:
+    def __init__(self, tokens: Tokens, ns: Iterable[int], lsum: tuple[Tokens, ...], lsum_counts: dict | None,
+                 l_units: tuple[Tokens, ...] = (), l_counts: dict | None = None, joinable: bool = True) -> None:
         self.tokens = tokens  # n-gram tokens (Perl: readText); rougeL tokens in rouge-score mode
-        self.grams = {n: ngram_counts(tokens, n) for n in ns}
+        self.grams = {n: ngram_counts(tokens, n, joinable) for n in ns}
         self.lsum = lsum  # rougeLsum units
-        self.lsum_sets = tuple(frozenset(u) for u in lsum)
+        self.lsum_sets = tuple(dict.fromkeys(u) for u in lsum)
+        if lsum_counts is None:  # the unigram counts of ``tokens``
+            lsum_counts = self.grams[1] if 1 in self.grams else _counts_of(tokens)
         self.lsum_counts = lsum_counts  # unigram budget for rougeLsum clipping
         self.lsum_total = sum(map(len, lsum))
         self.l_units = l_units  # Perl mode: rougeL units (the flattened line)
-        self.l_sets = tuple(frozenset(u) for u in l_units)
-        self.l_counts = l_counts if l_counts is not None else Counter()
+        self.l_sets = tuple(dict.fromkeys(u) for u in l_units)
+        self.l_counts = l_counts if l_counts is not None else {}
         self._masks: Masks | None = None
         self._lsum_masks: tuple[Masks, ...] | None = None
         self._l_masks: tuple[Masks, ...] | None = None
@@ -368,6 +370,8 @@ class RougeScorer:
         out: list[dict[str, Score]] = []
         with _gc_paused():
             self._batch(targets, predictions, ref, cand, out)
+            seen_ref.clear()  # free by refcount before the collector is back on
+            seen_cand.clear()
         return out
 
     def _batch(self, targets: Sequence[str | Sequence[str]], predictions: Sequence[str],
@@ -407,12 +411,13 @@ class RougeScorer:
         elif self.lsum_split == "newline" and self.tokenizer is None:
             lsum = tuple(self._tok(u) for u in text.split("\n") if u)
             tokens = tuple(t for u in lsum for t in u)  # "\n" separates tokens: same as tokenizing text
+            return _Text(tokens, self._ngram_ns, lsum, None)
         else:
             units = text.split("\n") if self.lsum_split == "newline" else _split_sentences(text)
             lsum = tuple(self._tok(u) for u in units if u)
             tokens = self._tok(text)
-        counts = Counter(t for u in lsum for t in u) if lsum else Counter()
-        return _Text(tokens, self._ngram_ns, lsum, counts)
+        counts = _counts_of(t for u in lsum for t in u)
+        return _Text(tokens, self._ngram_ns, lsum, counts, joinable=self.tokenizer is None)
 
     def _analyze_perl(self, text: str) -> _Text:
         if not isinstance(text, str):
@@ -425,13 +430,13 @@ class RougeScorer:
         else:
             units = [_pc.perl_lines(u.replace("\n", " "))[0] for u in _split_sentences(text) if u.strip("\n")]
         lsum = tuple(_pc.perl_tokens(u, stem) for u in _pc.read_text_lcs(units, mw, mb))
-        counts = Counter(tokens)  # Perl clips LCS hits with readText's unigrams
+        counts = None  # Perl clips LCS hits with readText's unigrams: the counts of ``tokens``
         l_units: tuple[Tokens, ...] = ()
-        l_counts: Counter | None = None
+        l_counts: dict | None = None
         if "rougeL" in self.rouge_types:
             flat = _pc.perl_lines(text.replace("\n", " "))
             l_units = tuple(_pc.perl_tokens(u, stem) for u in _pc.read_text_lcs(flat, mw, mb))
-            l_counts = Counter(_pc.perl_tokens(_pc.read_text(flat, mw, mb), stem))
+            l_counts = _counts_of(_pc.perl_tokens(_pc.read_text(flat, mw, mb), stem))
         return _Text(tokens, self._ngram_ns, lsum, counts, l_units, l_counts)
 
     # ----------------------------------------------------------------------------- counts
