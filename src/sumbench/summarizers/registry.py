@@ -122,5 +122,6 @@ def build(use: str, params: dict[str, Any] | None = None, base_dir: Path | None 
 
 
 def doc_line(cls: type) -> str:
-    """The first line of a class's docstring."""
-    return (inspect.getdoc(cls) or "").strip().splitlines()[0] if inspect.getdoc(cls) else ""
+    """The first paragraph of a class's docstring, on one line."""
+    doc = (inspect.getdoc(cls) or "").strip()
+    return " ".join(doc.split("\n\n", 1)[0].split())
