@@ -322,7 +322,7 @@ def test_constructor_only_stores_and_docstring_cites(cls):
     assert instance.k == 2 and instance.stemming is True and instance.stop_words == "english"
     first_line = inspect.getdoc(cls).splitlines()[0]
     assert re.search(r"\((?:[A-Z][\w ,.&-]+)?(19|20)\d\d", first_line), first_line
-    assert len(first_line) <= 120
+    assert len(first_line) <= 120 and first_line.endswith(".")
 
 
 def test_summaries_are_deterministic_and_differ_between_methods(news):

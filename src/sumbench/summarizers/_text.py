@@ -238,3 +238,22 @@ class ClassicSummarizer(ExtractiveSummarizer):
 
     def rank_terms(self, terms: Terms, doc: Document) -> list[int]:
         raise NotImplementedError
+
+    def summarize_batch(self, docs: Sequence[Document]) -> list[str]:
+        """``summarize`` each document, with BLAS/LAPACK single-threaded meanwhile: per-document
+        matrices are tiny, and threaded LAPACK on them is several times slower (far worse on a busy
+        machine). The previous thread limits are restored afterwards."""
+        with _single_threaded_blas():
+            return [self.summarize(doc) for doc in docs]
+
+
+def _single_threaded_blas() -> Any:
+    global _BLAS_CONTROLLER
+    if _BLAS_CONTROLLER is None:
+        from threadpoolctl import ThreadpoolController
+
+        _BLAS_CONTROLLER = ThreadpoolController()
+    return _BLAS_CONTROLLER.limit(limits=1, user_api="blas")
+
+
+_BLAS_CONTROLLER: Any = None

@@ -9,8 +9,10 @@ from sumbench.summarizers._text import ClassicSummarizer, Terms, complete, greed
 
 
 class KLSum(ClassicSummarizer):
-    """KL-Sum (Haghighi & Vanderwende 2009): greedily adds the sentence that most lowers
-    ``KL(P_document || P_summary)`` over content-word unigrams.
+    """KL-Sum (Haghighi & Vanderwende 2009): greedily adds the sentence that most lowers KL(doc || summary).
+
+    The divergence is between the content-word unigram distributions of the document and of the
+    summary with the candidate sentence added.
 
     ``P_summary`` is additively smoothed (``smoothing`` pseudo-counts per vocabulary word) so the
     divergence stays finite. A sentence repeating the summary adds no new words and barely moves

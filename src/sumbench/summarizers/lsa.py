@@ -94,7 +94,7 @@ def _sentence_topics(weighted: np.ndarray, n_topics: int | None) -> tuple[np.nda
     """Singular values (descending) and right singular vectors (columns, one per topic, over the
     sentences) of the term-sentence matrix ``weighted.T``."""
     n = weighted.shape[0]
-    if n <= _EXACT_LIMIT:
+    if n <= _EXACT_LIMIT or min(weighted.shape) < 3:
         eigenvalues, vectors = np.linalg.eigh(weighted @ weighted.T)
         eigenvalues, vectors = eigenvalues[::-1], vectors[:, ::-1]
         sigma = np.sqrt(np.clip(eigenvalues, 0.0, None))

@@ -9,8 +9,9 @@ from sumbench.summarizers._text import ClassicSummarizer, Terms, complete, greed
 
 
 class MMR(ClassicSummarizer):
-    """Maximal Marginal Relevance (Carbonell & Goldstein 1998): greedily adds the sentence maximising
-    ``lambda_ * sim(s, centroid) - (1 - lambda_) * max sim(s, chosen)``.
+    """Maximal Marginal Relevance (Carbonell & Goldstein 1998): relevance to the centroid minus redundancy.
+
+    Greedily adds the sentence maximising ``lambda_ * sim(s, centroid) - (1 - lambda_) * max sim(s, chosen)``.
 
     Similarities are cosines of TF-IDF vectors (sentences are the IDF collection); the "query" is the
     document centroid (the normalised mean of the sentence vectors). ``lambda_ = 1`` is plain

@@ -9,8 +9,7 @@ from sumbench.summarizers._text import ClassicSummarizer, Terms, complete, greed
 
 
 class SumBasic(ClassicSummarizer):
-    """SumBasic (Nenkova & Vanderwende 2005): picks sentences of high average word probability,
-    squaring the probabilities of the words it has used.
+    """SumBasic (Nenkova & Vanderwende 2005): frequent-word sentences, squaring the probability of used words.
 
     ``p(w)`` is the word's share of the document's content tokens; a sentence scores the mean
     ``p(w)`` over its content tokens. Each step picks the best-scoring sentence -- with
