@@ -100,3 +100,27 @@ def test_default_suite_ranks_oracle_over_lead_over_random(tmp_path):
     tests = json.loads((tmp_path / "news" / "significance.json").read_text())
     lead_random = next(t for t in tests if t["metric"] == "rouge2_f" and {t["a"], t["b"]} == {"lead-3", "random-3"})
     assert lead_random["significant"] and "beats" in lead_random["verdict"]
+
+
+def test_baseline_verdicts_in_both_reports(suite_file, tmp_path):
+    suite = load_suite(_rewrite_with_baseline(suite_file('use = "lead"\n\n[[summarizers]]\nuse = "random"\nparams = { k = 1 }')))
+    run_suite(suite, out_dir=tmp_path / "run", use_cache=False)
+    assert json.loads((tmp_path / "run" / "manifest.json").read_text())["baseline"] == "lead"
+    md = (tmp_path / "run" / "report.md").read_text()
+    html = (tmp_path / "run" / "report.html").read_text()
+    assert "## Against the baseline (lead)" in md and 'id="baseline"' in html
+    assert md.count("random") >= 4 and "ROUGE-2 F" in md.split("## Against the baseline")[1].split("##")[0]
+
+
+def _rewrite_with_baseline(path):
+    path.write_text(path.read_text().replace("seed = 1", 'seed = 1\nbaseline = "lead"'))
+    return path
+
+
+def test_baseline_must_name_a_summarizer(suite_file):
+    from sumbench.suite import SuiteError
+
+    path = suite_file()
+    path.write_text(path.read_text().replace("seed = 1", 'seed = 1\nbaseline = "lead-9"'))
+    with pytest.raises(SuiteError, match="baseline 'lead-9' is not a summarizer label"):
+        load_suite(path)

@@ -111,10 +111,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     print("\nBundled corpora (source = NAME in a suite):")
     for name in bundled_corpora():
         corpus = load_corpus(name)
-        print(
-            f"  {name:<20} {len(corpus.documents)} documents, "
-            f"{corpus.references_per_document:g} references per document"
-        )
+        refs = corpus.references_per_document
+        print(f"  {name:<20} {len(corpus.documents)} documents, {refs:g} reference{'' if refs == 1 else 's'} per document")
     return 0
 
 

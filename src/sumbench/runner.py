@@ -289,6 +289,7 @@ def write_run_folder(
         "suite_path": str(suite.path) if suite.path else None,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "seed": suite.seed,
+        "baseline": suite.baseline,
         "versions": package_versions(),
         "corpus": {
             "name": corpus.name,

@@ -67,6 +67,7 @@ class SuiteConfig:
     summarizers: tuple[SummarizerConfig, ...]
     scoring: ScoringConfig
     path: Path | None = None
+    baseline: str | None = None
 
     @property
     def base_dir(self) -> Path:
@@ -79,7 +80,7 @@ class SuiteConfig:
         return data
 
 
-_TOP_KEYS = {"name", "seed", "corpus", "summarizers", "scoring"}
+_TOP_KEYS = {"name", "seed", "baseline", "corpus", "summarizers", "scoring"}
 _PATH_PARAM_SUFFIXES = ("_file", "_path", "_dir")
 
 
@@ -107,7 +108,13 @@ def parse_suite(data: dict[str, Any], path: Path | None = None) -> SuiteConfig:
     corpus = _corpus(data.get("corpus", {}), where, base_dir)
     summarizers = _summarizers(data.get("summarizers"), where, base_dir)
     scoring = _scoring(data.get("scoring", {}), where)
-    return SuiteConfig(name, seed, corpus, summarizers, scoring, path)
+    baseline = data.get("baseline")
+    if baseline is not None:
+        _expect(baseline, str, where, "baseline")
+        labels = [s.label for s in summarizers]
+        if baseline not in labels:
+            raise SuiteError(f"{where}: baseline {baseline!r} is not a summarizer label ({', '.join(labels)})")
+    return SuiteConfig(name, seed, corpus, summarizers, scoring, path, baseline)
 
 
 def _no_unknown(table: dict[str, Any], known: set[str], where: str, table_name: str) -> None:

@@ -111,6 +111,7 @@ def context(run: Run, figures: Mapping[str, Mapping[str, Path]] | None = None) -
         "figures": {name: {"uri": data_uri(p["png"]), "svg": Path(p["svg"]).name,
                            "caption": FIGURE_CAPTIONS.get(name, name)} for name, p in figures.items()},
         "calls": grouped,
+        "against": model.baseline_verdicts(run),
         "n_calls": len(calls),
         "n_tests": len(run.significance),
         "lengths": model.length_table(run),

@@ -104,6 +104,12 @@ def render_markdown(run: Run, figures: Mapping[str, Any] | None = None) -> str:
         lines.append("_No scores in this run._")
     _figure(lines, figures, "rouge_means")
 
+    # against the baseline
+    against = model.baseline_verdicts(run)
+    if against:
+        lines += ["", f"## Against the baseline ({md_escape(against['baseline'])})", ""]
+        lines += [f"- {md_escape(r['verdict'])}" for r in against["rows"]] or ["_No pairwise tests in this run._"]
+
     # significance
     lines += ["", "## Significance", ""]
     calls = model.close_calls(run)

@@ -21,6 +21,7 @@ __all__ = [
     "LENGTH_METRICS",
     "EXTRACTIVE_METRICS",
     "anchor_ids",
+    "baseline_verdicts",
     "best_worst",
     "close_calls",
     "extractiveness_table",
@@ -225,6 +226,30 @@ def close_calls(run: Run) -> list[dict[str, Any]]:
                         "p": p, "significant": bool(rec.get("significant", False)), "verdict": str(verdict)})
     out.sort(key=lambda r: (order.get(r["metric"], len(order)), -(r["p"] if math.isfinite(r["p"]) else 2)))
     return out
+
+
+def baseline_verdicts(run: Run) -> dict[str, Any] | None:
+    """Every system against the suite's ``baseline`` (manifest key) on each tested metric: the
+    plain-sentence verdict of that pair, whether the system wins, loses or cannot be told apart."""
+    baseline = run.manifest.get("baseline")
+    if not baseline:
+        return None
+    order = {m: k for k, m in enumerate(run.metrics)}
+    rows = []
+    for rec in run.significance:
+        if baseline not in (rec["a"], rec["b"]):
+            continue
+        other = rec["b"] if rec["a"] == baseline else rec["a"]
+        diff = rec.get("diff")
+        if isinstance(diff, (int, float)) and rec["a"] == baseline:
+            diff = -diff
+        outcome = "tie"
+        if rec.get("significant"):
+            outcome = "better" if (diff or 0) > 0 else "worse"
+        rows.append({"system": other, "metric": rec["metric"], "label": metric_label(rec["metric"]),
+                     "diff": diff, "outcome": outcome, "verdict": str(rec.get("verdict", ""))})
+    rows.sort(key=lambda r: (order.get(r["metric"], len(order)), r["system"]))
+    return {"baseline": baseline, "rows": rows}
 
 
 def best_worst(run: Run) -> dict[str, dict[str, Any]]:
