@@ -396,3 +396,15 @@ def test_lsa_weightings(weighting):
     assert chosen(LSA(k=1, weighting=weighting).summarize(LSA_DOC), LSA_DOC)[0] in {0, 1, 2, 3}
     with pytest.raises(ValueError):
         LSA(weighting="bm25").validate()
+
+
+def test_zoo_suite_builds_every_summarizer():
+    from pathlib import Path
+
+    from sumbench.suite import load_suite
+    from sumbench.summarizers.registry import build
+
+    suite = load_suite(Path(__file__).resolve().parents[1] / "benchmarks" / "zoo.toml")
+    built = [build(c.use, c.params, suite.base_dir) for c in suite.summarizers]
+    assert {type(s).__name__ for s in built} >= {c.__name__ for c in CLASSES} | {"Lead", "TextRank"}
+    assert len({c.label for c in suite.summarizers}) == len(built)
