@@ -78,18 +78,38 @@ def build_short(n: int) -> list[tuple[str, str]]:
     return [(cache.setdefault(r, _lines(r)), cache.setdefault(p, _lines(p))) for r, p in pairs]
 
 
+def _short_ref(ref: str, limit: int = 100, target: int = 60) -> str:
+    sents = [x.strip() for x in split_sentences(ref) if x.strip()]
+    if len(ref.split()) <= limit:
+        return "\n".join(sents)
+    kept: list[str] = []
+    for sent in sents:
+        if kept and sum(len(x.split()) for x in kept) + len(sent.split()) > target:
+            break
+        kept.append(sent)
+    return "\n".join(kept)
+
+
 def build_long(n: int, words: int = 500) -> list[tuple[str, str]]:
-    """n (reference, 500-word article prefix) pairs."""
-    pairs: list[tuple[str, str]] = []
+    """n (reference, 500-word article prefix) pairs: every article with at least ``words`` words
+    against its first reference, then against its further references (CNN/DM has 11) until n.
+    References longer than 100 words (BBC News extracts, ~170 words) keep their first sentences,
+    about 60 words."""
+    docs: list[tuple[list[str], str]] = []
     for path in sorted(CORPORA.glob("*.jsonl.gz")):
         if "_judgments" in path.name:
             continue
         for row in _rows(path):
             art = str(row.get("article") or "").split()
             if len(art) >= words:
-                pairs.append((_lines(_refs(row)[0]), _lines(" ".join(art[:words]))))
-            if len(pairs) == n:
-                return pairs
+                docs.append((_refs(row), _lines(" ".join(art[:words]))))
+    pairs: list[tuple[str, str]] = []
+    for k in range(max((len(refs) for refs, _ in docs), default=0)):
+        for refs, cand in docs:
+            if k < len(refs):
+                pairs.append((_short_ref(refs[k]), cand))
+                if len(pairs) == n:
+                    return pairs
     return pairs
 
 
