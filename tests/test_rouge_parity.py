@@ -292,3 +292,34 @@ def test_results_are_immutable_and_finite() -> None:
         with pytest.raises(AttributeError):
             score.precision = 1.0  # type: ignore[misc]
         assert all(math.isfinite(x) for x in score)
+
+
+# ---------------------------------------- compat='perl' in Python (no Perl needed here)
+def test_documented_rouge_score_vs_perl_differences() -> None:
+    rs = RougeScorer(["rouge1", "rougeL", "rougeLsum"], use_stemmer=True)
+    pl = RougeScorer(["rouge1", "rougeL", "rougeLsum"], use_stemmer=True, compat="perl")
+    assert rs.score("he went", "he goes")["rouge1"].recall == 0.5
+    assert pl.score("he went", "he goes")["rouge1"].recall == 1.0
+    for scorer in (rs, pl):
+        got = scorer.score("a b\nc d", "c d a b")
+        assert got["rougeL"].recall == 0.5 and got["rougeLsum"].recall == 1.0
+    assert RougeScorer(["rouge1"]).score_multi(["a b", "c d"], "a b")["rouge1"].recall == 1.0
+    pooled = RougeScorer(["rouge1"], compat="perl").score_multi(["a b", "c d"], "a b")["rouge1"]
+    assert pooled == Score(0.5, 0.5, 0.5)
+    assert RougeScorer(["rouge1"]).score("x \u212a", "x k")["rouge1"].recall == 1.0
+    assert RougeScorer(["rouge1"], compat="perl").score("x \u212a", "x k")["rouge1"] == Score(0.5, 1.0, 0.66667)
+    from sumbench.scoring._perl_compat import morph_stem
+    from sumbench.scoring._rouge_core import nltk_stem
+
+    assert (nltk_stem("statement"), morph_stem("statement")) == ("statement", "statem")
+    assert (morph_stem("went"), morph_stem("said"), nltk_stem("went")) == ("go", "say", "went")
+
+
+def test_perl_mode_without_stemming_agrees_with_rouge_score_up_to_rounding() -> None:
+    ref, cand = "The cat sat on the mat.\nIt was happy.", "the cat was on the mat\nhappy it sat"
+    rs = RougeScorer(["rouge1", "rouge2", "rougeLsum"]).score(ref, cand)
+    pl = RougeScorer(["rouge1", "rouge2", "rougeLsum"], compat="perl").score(ref, cand)
+    for t in rs:
+        assert pl[t].precision == float("%.5f" % rs[t].precision)
+        assert pl[t].recall == float("%.5f" % rs[t].recall)
+        assert abs(pl[t].fmeasure - rs[t].fmeasure) < 2e-5

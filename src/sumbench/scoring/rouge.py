@@ -1,4 +1,4 @@
-"""sumbench's ROUGE engine: rouge-score 0.1.2 numbers (bit for bit, ~15-20x faster) or ROUGE-1.5.5.pl's.
+"""sumbench's ROUGE engine: rouge-score 0.1.2's numbers (bit for bit, ~25-90x faster) or ROUGE-1.5.5.pl's.
 
 Usage::
 
@@ -15,7 +15,9 @@ Two compatibility targets (``compat``):
     the last bit: same tokenizer (lowercase, ``[a-z0-9]+``, NLTK Porter on tokens longer than 3
     characters), same clipped n-gram counts, same LCS index sets for rougeLsum (the backtrack's tie
     rule included), same float expressions. Faster because every distinct text is tokenized,
-    stemmed and counted once, stems are cached, and LCS runs bit-parallel on Python ints.
+    stemmed and counted once, stems are cached (process-wide bounded LRU), LCS runs bit-parallel
+    on Python ints, and rougeLsum's backtrack is read off the bit-parallel columns (see
+    :mod:`sumbench.scoring._rouge_core`). ``benchmarks/speed/rouge_speed.py`` measures it.
 
 ``"perl"``
     The numbers ROUGE-1.5.5.pl prints (``-n N -m -a -d``, SPL input, one sentence per line),
@@ -74,6 +76,7 @@ import gc
 import re
 from contextlib import contextmanager
 from functools import lru_cache
+from itertools import chain
 from typing import Callable, Iterable, Iterator, NamedTuple, Protocol, Sequence
 
 from sumbench.scoring import _perl_compat as _pc
@@ -410,13 +413,13 @@ class RougeScorer:
             tokens = self._tok(text)
         elif self.lsum_split == "newline" and self.tokenizer is None:
             lsum = tuple(self._tok(u) for u in text.split("\n") if u)
-            tokens = tuple(t for u in lsum for t in u)  # "\n" separates tokens: same as tokenizing text
+            tokens = tuple(chain.from_iterable(lsum))  # "\n" separates tokens: same as tokenizing text
             return _Text(tokens, self._ngram_ns, lsum, None)
         else:
             units = text.split("\n") if self.lsum_split == "newline" else _split_sentences(text)
             lsum = tuple(self._tok(u) for u in units if u)
             tokens = self._tok(text)
-        counts = _counts_of(t for u in lsum for t in u)
+        counts = _counts_of(chain.from_iterable(lsum))
         return _Text(tokens, self._ngram_ns, lsum, counts, joinable=self.tokenizer is None)
 
     def _analyze_perl(self, text: str) -> _Text:
@@ -468,12 +471,9 @@ class RougeScorer:
         if rouge_type == "rougeL":
 
             def rs_l(ref: _Text, cand: _Text) -> _Counts:
+                # bits over the reference: its masks are reused by every candidate scored against it
                 a, b = ref.tokens, cand.tokens
-                if len(a) >= len(b):
-                    hits = lcs_length(ref.masks(), len(a), b)
-                else:
-                    hits = lcs_length(cand.masks(), len(b), a)
-                return _Counts(hits, len(a), len(b))
+                return _Counts(lcs_length(ref.masks(), len(a), b), len(a), len(b))
 
             return rs_l
         n = int(rouge_type[5:])
@@ -505,6 +505,8 @@ class RougeScorer:
 
     # ------------------------------------------------------------------------ multi-ref
     def _combine(self, refs: list[_Text], cand: _Text) -> dict[str, Score]:
+        if len(refs) == 1:  # every mode reduces to the one reference's score
+            return self._score_pair(refs[0], cand)
         mode = self.multiref
         out: dict[str, Score] = {}
         for t in self.rouge_types:
