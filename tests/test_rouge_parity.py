@@ -8,6 +8,7 @@ inputs, newline-split sentences, tie-heavy small vocabularies), stemmer on and o
 
 from __future__ import annotations
 
+import functools
 import math
 
 import pytest
@@ -323,3 +324,50 @@ def test_perl_mode_without_stemming_agrees_with_rouge_score_up_to_rounding() -> 
         assert pl[t].precision == float("%.5f" % rs[t].precision)
         assert pl[t].recall == float("%.5f" % rs[t].recall)
         assert abs(pl[t].fmeasure - rs[t].fmeasure) < 2e-5
+
+
+# ------------------------------------------------------------- the fast Porter port vs NLTK
+SUFFIXES = ["ational", "tional", "enci", "anci", "izer", "bli", "alli", "entli", "eli", "ousli", "ization",
+            "ation", "ator", "alism", "iveness", "fulness", "ousness", "aliti", "iviti", "biliti", "fulli", "logi",
+            "icate", "ative", "alize", "iciti", "ical", "ful", "ness", "al", "ance", "ence", "er", "ic", "able",
+            "ible", "ant", "ement", "ment", "ent", "ion", "sion", "tion", "ou", "ism", "ate", "iti", "ous", "ive",
+            "ize", "e", "ll", "ed", "ing", "eed", "ied", "ies", "sses", "ss", "s", "y", "at", "bl", "iz", "yed"]
+
+
+@functools.lru_cache(maxsize=1)
+def _nltk_and_port():
+    from nltk.stem import porter
+
+    from sumbench.scoring._rouge_porter import make_porter, porter_for
+
+    nltk = porter.PorterStemmer()
+    assert porter_for(nltk) is not nltk.stem, "the port should agree with the installed NLTK on its probes"
+    return nltk.stem, make_porter(nltk.pool)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(stem_part=st.from_regex(r"[a-z0-9y]{0,8}", fullmatch=True),
+       suffixes=st.lists(st.sampled_from(SUFFIXES), max_size=3))
+def test_porter_port_equals_nltk_on_generated_words(stem_part: str, suffixes: list[str]) -> None:
+    slow, fast = _nltk_and_port()
+    word = stem_part + "".join(suffixes)
+    assert fast(word) == slow(word)
+
+
+@pytest.mark.shared
+def test_porter_port_equals_nltk_on_every_corpus_word(shared_corpora) -> None:  # noqa: F811
+    import re
+
+    from _shared import read_jsonl_gz
+
+    words: set[str] = set()
+    for path in shared_corpora.glob("*.jsonl.gz"):
+        for row in read_jsonl_gz(path):
+            for value in row.values():
+                for text in value if isinstance(value, list) else [value]:
+                    if isinstance(text, str):
+                        words.update(re.findall(r"[a-z0-9]+", text.lower()))
+    assert len(words) > 30000
+    slow, fast = _nltk_and_port()
+    bad = [(w, slow(w), fast(w)) for w in sorted(words) if slow(w) != fast(w)]
+    assert not bad, bad[:10]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
-from typing import Hashable, Iterable, Mapping, Sequence
+from typing import Callable, Hashable, Iterable, Mapping, Sequence
 
 Tokens = tuple[str, ...]
 Masks = dict[str, int]
@@ -33,13 +33,21 @@ def _nltk_porter():  # type: ignore[no-untyped-def]
     return porter.PorterStemmer()
 
 
+@lru_cache(maxsize=1)
+def _porter() -> Callable[[str], str]:
+    from sumbench.scoring._rouge_porter import porter_for
+
+    return porter_for(_nltk_porter())
+
+
 @lru_cache(maxsize=1 << 17)
 def nltk_stem(word: str) -> str:
     """rouge-score's stemming of one token: NLTK's Porter stem for tokens longer than 3
-    characters, the token itself otherwise; '' when the stem is not [a-z0-9]+ (rouge-score drops it)."""
+    characters (computed by :mod:`._rouge_porter` when it agrees with the installed NLTK), the
+    token itself otherwise; '' when the stem is not [a-z0-9]+ (rouge-score drops such tokens)."""
     if len(word) <= 3:
         return word
-    stem = _nltk_porter().stem(word)
+    stem = _porter()(word)
     return stem if _VALID_TOKEN_RE.match(stem) else ""
 
 

@@ -1,0 +1,196 @@
+"""A faster re-implementation of NLTK's Porter stemmer (``NLTK_EXTENSIONS`` mode, the one
+rouge-score uses) for ``[a-z0-9]+`` tokens.
+
+Same rules, same order, same conditions as ``nltk.stem.porter.PorterStemmer`` (3.x), written
+with one consonant/vowel string per test instead of rule tuples and lambdas (~5x faster on a
+cache miss). :func:`porter_for` only hands it out after checking it against the installed NLTK
+on :data:`PROBE_WORDS` (every rule and its conditions); if the installed NLTK disagrees anywhere,
+NLTK's own stemmer is used, so rouge-score parity never depends on this port.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Mapping
+
+_CV = str.maketrans({**{ch: "c" for ch in "bcdfghjklmnpqrstvwxz0123456789"},
+                     **{ch: "v" for ch in "aeiou"}})
+_ALNUM = re.compile(r"^[a-z0-9]+$")
+
+
+def _cv(w: str) -> str:
+    """'c'/'v' per letter as Porter defines them ('y' is a vowel after a consonant)."""
+    t = w.translate(_CV)
+    if "y" not in t:
+        return t
+    out = list(t)
+    for i, ch in enumerate(out):
+        if ch == "y":
+            out[i] = "c" if i == 0 or out[i - 1] == "v" else "v"
+    return "".join(out)
+
+
+def _m(w: str) -> int:
+    return _cv(w).count("vc")
+
+
+def _ends_cvc(w: str) -> bool:
+    cv = _cv(w)
+    if len(w) >= 3 and cv[-3:] == "cvc" and w[-1] not in "wxy":
+        return True
+    return len(w) == 2 and cv == "vc"
+
+
+def _step1a(w: str) -> str:
+    if w.endswith("ies") and len(w) == 4:
+        return w[:-3] + "ie"
+    if w.endswith("sses"):
+        return w[:-4] + "ss"
+    if w.endswith("ies"):
+        return w[:-3] + "i"
+    if w.endswith("ss"):
+        return w
+    if w.endswith("s"):
+        return w[:-1]
+    return w
+
+
+def _step1b(w: str) -> str:
+    if w.endswith("ied"):
+        return w[:-3] + ("ie" if len(w) == 4 else "i")
+    if w.endswith("eed"):
+        return w[:-3] + "ee" if _m(w[:-3]) > 0 else w
+    if w.endswith("ed"):
+        stem = w[:-2]
+    elif w.endswith("ing"):
+        stem = w[:-3]
+    else:
+        return w
+    if "v" not in _cv(stem):
+        return w
+    if stem.endswith(("at", "bl", "iz")):
+        return stem + "e"
+    if len(stem) >= 2 and stem[-1] == stem[-2] and _cv(stem)[-1] == "c":
+        return stem if stem[-1] in "lsz" else stem[:-1]
+    if _m(stem) == 1 and _ends_cvc(stem):
+        return stem + "e"
+    return stem
+
+
+def _step1c(w: str) -> str:
+    if w.endswith("y") and len(w) > 2 and _cv(w[:-1])[-1] == "c":
+        return w[:-1] + "i"
+    return w
+
+
+_STEP2 = (
+    ("ational", "ate"), ("tional", "tion"), ("enci", "ence"), ("anci", "ance"), ("izer", "ize"),
+    ("bli", "ble"), ("alli", "al"), ("entli", "ent"), ("eli", "e"), ("ousli", "ous"),
+    ("ization", "ize"), ("ation", "ate"), ("ator", "ate"), ("alism", "al"), ("iveness", "ive"),
+    ("fulness", "ful"), ("ousness", "ous"), ("aliti", "al"), ("iviti", "ive"), ("biliti", "ble"),
+    ("fulli", "ful"), ("logi", "log"),
+)
+_STEP3 = (("icate", "ic"), ("ative", ""), ("alize", "al"), ("iciti", "ic"), ("ical", "ic"),
+          ("ful", ""), ("ness", ""))
+_STEP4 = ("al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment", "ent", "ion",
+          "ou", "ism", "ate", "iti", "ous", "ive", "ize")
+_ANY2 = tuple(x for x, _ in _STEP2)  # one C-level endswith() lets most words skip a step
+_ANY3 = tuple(x for x, _ in _STEP3)
+
+
+def _step2(w: str) -> str:
+    if not w.endswith(_ANY2):
+        return w
+    if w.endswith("alli") and _m(w[:-4]) > 0:
+        return _step2(w[:-4] + "al")
+    for suffix, repl in _STEP2:
+        if w.endswith(suffix):
+            stem = w[: -len(suffix)]
+            probe = w[:-3] if suffix == "logi" else stem
+            return stem + repl if _m(probe) > 0 else w
+    return w
+
+
+def _step3(w: str) -> str:
+    if not w.endswith(_ANY3):
+        return w
+    for suffix, repl in _STEP3:
+        if w.endswith(suffix):
+            stem = w[: -len(suffix)]
+            return stem + repl if _m(stem) > 0 else w
+    return w
+
+
+def _step4(w: str) -> str:
+    if not w.endswith(_STEP4):
+        return w
+    for suffix in _STEP4:
+        if w.endswith(suffix):
+            stem = w[: -len(suffix)]
+            if _m(stem) > 1 and (suffix != "ion" or stem[-1] in "st"):
+                return stem
+            return w
+    return w
+
+
+def _step5(w: str) -> str:
+    if w.endswith("e"):
+        stem = w[:-1]
+        m = _m(stem)
+        if m > 1 or (m == 1 and not _ends_cvc(stem)):
+            w = stem
+    if w.endswith("ll") and _m(w[:-1]) > 1:
+        return w[:-1]
+    return w
+
+
+def make_porter(pool: Mapping[str, str]) -> Callable[[str], str]:
+    """A Porter stem function using NLTK's irregular-forms ``pool`` (``PorterStemmer().pool``)."""
+
+    def stem(word: str) -> str:
+        w = word.lower()
+        got = pool.get(w)
+        if got is not None:
+            return got
+        if len(word) <= 2:
+            return w
+        return _step5(_step4(_step3(_step2(_step1c(_step1b(_step1a(w)))))))
+
+    return stem
+
+
+PROBE_WORDS = (
+    "caresses ponies ties caress cats feed agreed plastered bled motoring sing conflated troubled "
+    "sized hopping tanned falling hissing fizzed failing filing happy sky relational conditional "
+    "rational valenci hesitanci digitizer conformabli radicalli differentli vileli analogousli "
+    "vietnamization predication operator feudalism decisiveness hopefulness callousness formaliti "
+    "sensitiviti sensibiliti triplicate formative formalize electriciti electrical hopeful goodness "
+    "revival allowance inference airliner gyroscopic adjustable defensible irritant replacement "
+    "adjustment dependent adoption homologou communism activate angulariti homologous effective "
+    "bowdlerize probate rate cease controll roll generalizations oscillators dying lying tying "
+    "news innings outings cannings howe proceed exceed succeed skies spied died cried flies ied "
+    "yelling yyyy toy syzygy yes yay years yielded crying buying playing saying staying obeying "
+    "technology technological statement statements logically analogically fully carefully "
+    "hopefully beautifully national rationally fatalli conventionalli traditionalli sensational "
+    "abilities stability ability anniversary necessarily ringing sting bring tinning hoping "
+    "hopped fizzing riding sliding axed taxing waxing boxing sewed mowed bowing 1990s 3d 42nd "
+    "united states u s based e mail ios its gas gases bias biases ass asses series species "
+    "business businesses happiness emptiness agreement disagreement fulfilment settlement "
+    "elements element cement ment lement iness ation ization ational tional alli ousli logi "
+    "eed ed ing bled sled fled shed need needed seed seeding speed weed wed bed fed led red "
+    "argued queued valued issued continued rescued pursued ensued subdued ago agoes zoos "
+    "trolley trolleys alley valley monkey monkeys key keys ally allies tally rally sally "
+    "electrolysis analysis dialysis crisis thesis synthesis ions lions onion million union"
+).split()
+
+
+def porter_for(nltk_stemmer: object) -> Callable[[str], str]:
+    """The fast port when it agrees with ``nltk_stemmer.stem`` on every probe word, else NLTK's."""
+    pool = getattr(nltk_stemmer, "pool", None)
+    slow = nltk_stemmer.stem  # type: ignore[attr-defined]
+    if getattr(nltk_stemmer, "mode", None) != "NLTK_EXTENSIONS" or not isinstance(pool, dict):
+        return slow
+    fast = make_porter(dict(pool))
+    if all(fast(w) == slow(w) for w in PROBE_WORDS):
+        return fast
+    return slow
