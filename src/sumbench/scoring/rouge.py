@@ -1,4 +1,4 @@
-"""sumbench's ROUGE engine: rouge-score 0.1.2's numbers (bit for bit, ~25-90x faster) or ROUGE-1.5.5.pl's.
+"""sumbench's ROUGE engine: rouge-score 0.1.2's numbers (bit for bit, 15-30x faster) or ROUGE-1.5.5.pl's.
 
 Usage::
 
@@ -15,12 +15,13 @@ Two compatibility targets (``compat``):
     the last bit: same tokenizer (lowercase, ``[a-z0-9]+``, NLTK Porter on tokens longer than 3
     characters), same clipped n-gram counts, same LCS index sets for rougeLsum (the backtrack's tie
     rule included), same float expressions. Faster because every distinct text is tokenized,
-    stemmed and counted once, stems are cached (process-wide bounded LRU), LCS runs bit-parallel
+    stemmed and counted once, stems are cached (process-wide bounded LRU) and computed by an
+    exact, self-checked port of NLTK's Porter (:mod:`._rouge_porter`), LCS runs bit-parallel
     on Python ints, and rougeLsum's backtrack is read off the bit-parallel columns (see
     :mod:`sumbench.scoring._rouge_core`). ``benchmarks/speed/rouge_speed.py`` measures it.
 
 ``"perl"``
-    The numbers ROUGE-1.5.5.pl prints (``-n N -m -a -d``, SPL input, one sentence per line),
+    The numbers ROUGE-1.5.5.pl prints (``-n N -m -d -z SPL``, one sentence unit per line),
     computed in Python: its byte-level ASCII tokenization, its own Porter stemmer behind the
     WordNet 2.0 exception table (shipped as ``_perl_wordnet_exc.tsv.gz``), its summary-level
     ROUGE-L, its ``-f A`` / ``-f B`` handling of several references, its ``-l`` / ``-b``
