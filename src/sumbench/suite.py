@@ -50,7 +50,7 @@ class SummarizerConfig:
 class ScoringConfig:
     rouge_types: tuple[str, ...] = ("rouge1", "rouge2", "rougeL", "rougeLsum")
     use_stemmer: bool = True
-    multiref: str = "max"
+    multiref: str | None = None  # None: the compat mode's own default (max; Perl's pooled -f A)
     lsum_split: str = "splitter"
     compat: str = "rouge-score"
     max_words: int | None = None

@@ -2,34 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from functools import lru_cache
 
 from sumbench.records import Document
+from sumbench.scoring._rouge_core import rs_tokenize
 from sumbench.summarizers.base import ExtractiveSummarizer
 
-_TOKEN = re.compile(r"[a-z0-9]+")
+# Tokens are ROUGE's own (rouge-score's tokenizer and stemmer), so the oracle optimises what is scored.
 
 
-@lru_cache(maxsize=1)
-def _stemmer():
-    from nltk.stem import porter
 
-    return porter.PorterStemmer()
-
-
-@lru_cache(maxsize=200_000)
-def _stem(token: str) -> str:
-    return _stemmer().stem(token) if len(token) > 3 else token
-
-
-def _tokens(text: str, use_stemmer: bool) -> list[str]:
-    tokens = _TOKEN.findall(text.lower())
-    return [_stem(t) for t in tokens] if use_stemmer else tokens
-
-
-def _ngrams(tokens: list[str], n: int) -> Counter:
+def _ngrams(tokens: tuple[str, ...], n: int) -> Counter:
     return Counter(zip(*(tokens[i:] for i in range(n))))
 
 
@@ -62,10 +45,10 @@ class Oracle(ExtractiveSummarizer):
         """The chosen sentences, in the order the search added them."""
         orders = (1, 2)
         sentence_grams = [
-            {n: _ngrams(_tokens(s, self.use_stemmer), n) for n in orders} for s in doc.sentences
+            {n: _ngrams(rs_tokenize(s, self.use_stemmer), n) for n in orders} for s in doc.sentences
         ]
         reference_grams = [
-            {n: _ngrams(_tokens(r, self.use_stemmer), n) for n in orders} for r in doc.references
+            {n: _ngrams(rs_tokenize(r, self.use_stemmer), n) for n in orders} for r in doc.references
         ]
         budget = self.budget()
         word_limit = budget.word_limit(doc)
