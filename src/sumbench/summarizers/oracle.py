@@ -27,7 +27,7 @@ class Oracle(ExtractiveSummarizer):
     """Greedy oracle (Nallapati et al. 2017): adds the sentence that most raises mean ROUGE-1/2 F
     (best reference) until no sentence helps or the budget is spent; never below lead."""
 
-    version = "1"
+    version = "2"
 
     def __init__(
         self,
