@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -16,9 +17,11 @@ PLUGIN = REPO / "summarizers" / "sumbench-entities"
 def installed_plugin(tmp_path_factory):
     """pip-install the example plugin distribution into a temporary target folder (no network)."""
     target = tmp_path_factory.mktemp("site")
+    source = tmp_path_factory.mktemp("src") / PLUGIN.name  # a copy: building writes build/ beside the source
+    shutil.copytree(PLUGIN, source)
     completed = subprocess.run(
         [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-         "--no-index", "--target", str(target), str(PLUGIN)],
+         "--no-index", "--target", str(target), str(source)],
         capture_output=True, text=True, timeout=300,
     )
     if completed.returncode != 0:
