@@ -34,20 +34,26 @@ def perl_split(s: str) -> list[str]:
     return fields
 
 
+def cut_lines_by_words(lines: list[str], max_words: int) -> list[str]:
+    """Perl's ``-l`` on a list of lines: keep whole lines while under ``max_words`` whitespace
+    words, then the first words of the line that reaches the limit."""
+    out: list[str] = []
+    total = 0
+    for s in lines:
+        words = perl_split(s)
+        if total + len(words) < max_words:
+            out.append(s)
+            total += len(words)
+        else:
+            out.append(" ".join(words[: max_words - total]))
+            break
+    return out
+
+
 def read_text(lines: list[str], max_words: int, max_bytes: int) -> str:
     """``readText``: the lines joined by spaces, cut to ``max_words`` words or ``max_bytes`` bytes."""
     if max_words:
-        out: list[str] = []
-        total = 0
-        for s in lines:
-            words = perl_split(s)
-            if total + len(words) < max_words:
-                out.append(s)
-                total += len(words)
-            else:
-                out.append(" ".join(words[: max_words - total]))
-                break
-        return " ".join(out)
+        return " ".join(cut_lines_by_words(lines, max_words))
     if max_bytes:
         out = []
         total = 0
@@ -69,19 +75,9 @@ def read_text_lcs(lines: list[str], max_words: int, max_bytes: int) -> list[str]
     line shorter than the limit is kept and the first longer one is cut; reproduced as is.
     """
     if max_words:
-        out: list[str] = []
-        total = 0
-        for s in lines:
-            words = perl_split(s)
-            if total + len(words) < max_words:
-                total += len(words)
-                out.append(s)
-            else:
-                out.append(" ".join(words[: max_words - total]))
-                break
-        return out
+        return cut_lines_by_words(lines, max_words)
     if max_bytes:
-        out = []
+        out: list[str] = []
         for s in lines:
             if len(s) < max_bytes:
                 out.append(s)

@@ -164,18 +164,9 @@ def truncate_text(text: str, max_words: int | None = None, max_bytes: int | None
     if not max_words and not max_bytes:
         return text
     lines = [line for line in text.split("\n") if line]
-    out: list[str] = []
     if max_words:
-        total = 0
-        for s in lines:
-            words = _pc.perl_split(s)
-            if total + len(words) < max_words:
-                out.append(s)
-                total += len(words)
-            else:
-                out.append(" ".join(words[: max_words - total]))
-                break
-        return "\n".join(out)
+        return "\n".join(_pc.cut_lines_by_words(lines, max_words))
+    out: list[str] = []
     total = 0
     for s in lines:
         b = s.encode("utf-8")
