@@ -33,7 +33,7 @@ from sumbench import __version__
 from sumbench.cache import SummaryCache, default_cache_path, summarizer_key
 from sumbench.corpora import FieldMap, load_corpus
 from sumbench.records import Aggregate, Corpus, Document, DocumentScores, Failure, Summary
-from sumbench.scoring.aggregate import aggregate, significance
+from sumbench.scoring.aggregate import aggregate, score_matrices, significance
 from sumbench.scoring.metrics import metric_columns, rouge_columns, rouge_scorer, score_summaries
 from sumbench.suite import SuiteConfig, SummarizerConfig
 from sumbench.summarizers.base import get_params, version_of
@@ -127,13 +127,14 @@ def run_suite(
     labels = [s.label for s in systems]
     doc_ids = [d.id for d in corpus.documents]
     metrics = metric_columns(suite.scoring.rouge_types)
+    matrices = score_matrices(rows, labels, doc_ids, metrics)
     aggregates = aggregate(
-        rows, labels, doc_ids, metrics,
+        matrices, labels,
         n_samples=suite.scoring.bootstrap_samples, confidence=suite.scoring.confidence, seed=suite.seed,
     )
     f_metrics = [c for c in rouge_columns(suite.scoring.rouge_types) if c.endswith("_f")]
     tests = significance(
-        rows, labels, doc_ids, f_metrics,
+        matrices, labels, f_metrics,
         n_samples=suite.scoring.bootstrap_samples, confidence=suite.scoring.confidence, seed=suite.seed,
     )
 

@@ -11,35 +11,36 @@ from sumbench.records import Aggregate, DocumentScores
 from sumbench.scoring import stats
 
 
-def score_matrix(
-    rows: Sequence[DocumentScores], systems: Sequence[str], doc_ids: Sequence[str], metric: str
-) -> np.ndarray:
-    """``[system, document]`` values of one metric; NaN where a document failed for a system."""
+def score_matrices(
+    rows: Sequence[DocumentScores], systems: Sequence[str], doc_ids: Sequence[str], metrics: Sequence[str]
+) -> dict[str, np.ndarray]:
+    """Per metric, the ``[system, document]`` values; NaN where a document failed for a system (or
+    the value is undefined, e.g. the compression of an empty summary)."""
     system_index = {s: i for i, s in enumerate(systems)}
     doc_index = {d: j for j, d in enumerate(doc_ids)}
-    matrix = np.full((len(systems), len(doc_ids)), np.nan)
+    matrices = {m: np.full((len(systems), len(doc_ids)), np.nan) for m in metrics}
     for row in rows:
-        value = row.values.get(metric)
-        if value is not None and row.system in system_index and row.doc_id in doc_index:
-            matrix[system_index[row.system], doc_index[row.doc_id]] = value
-    return matrix
+        i, j = system_index.get(row.system), doc_index.get(row.doc_id)
+        if i is None or j is None:
+            continue
+        for metric, matrix in matrices.items():
+            value = row.values.get(metric)
+            if value is not None:
+                matrix[i, j] = value
+    return matrices
 
 
 def aggregate(
-    rows: Sequence[DocumentScores],
+    matrices: dict[str, np.ndarray],
     systems: Sequence[str],
-    doc_ids: Sequence[str],
-    metrics: Sequence[str],
     *,
     n_samples: int,
     confidence: float,
     seed: int,
 ) -> list[Aggregate]:
-    """Mean and seeded percentile-bootstrap CI of every metric for every system."""
+    """Mean and seeded percentile-bootstrap CI of every metric (NaN skipped) for every system."""
     out: list[Aggregate] = []
-    for metric in metrics:
-        matrix = score_matrix(rows, systems, doc_ids, metric)
-        # NaN values that are genuinely undefined (e.g. compression of an empty summary) are skipped
+    for metric, matrix in matrices.items():
         intervals = stats.bootstrap_ci(matrix, n_samples=n_samples, confidence=confidence, seed=seed)
         for system, interval in zip(systems, intervals):
             out.append(Aggregate(system, metric, interval.mean, interval.low, interval.high, interval.n))
@@ -58,9 +59,8 @@ def significance_samples(n_systems: int, confidence: float, requested: int) -> i
 
 
 def significance(
-    rows: Sequence[DocumentScores],
+    matrices: dict[str, np.ndarray],
     systems: Sequence[str],
-    doc_ids: Sequence[str],
     metrics: Sequence[str],
     *,
     n_samples: int,
@@ -74,9 +74,8 @@ def significance(
         return records
     samples = significance_samples(len(systems), confidence, n_samples)
     for metric in metrics:
-        matrix = score_matrix(rows, systems, doc_ids, metric)
         for result in stats.pairwise_comparisons(
-            matrix, list(systems), metric, n_samples=samples, confidence=confidence, seed=seed
+            matrices[metric], list(systems), metric, n_samples=samples, confidence=confidence, seed=seed
         ):
             data = result.to_dict()
             records.append(
