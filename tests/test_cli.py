@@ -73,3 +73,16 @@ def test_errors_are_messages_not_tracebacks(tmp_path, capsys):
     assert main(["run", str(bad), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "sumbench: error:" in err and "Did you mean 'lead'" in err
+
+
+def test_train_a_learned_summarizer_of_a_suite(suite_file, tmp_path, capsys):
+    suite = suite_file(
+        f'use = "supervised"\nlabel = "sup"\nparams = {{ train_source = "frank-cnndm", train_limit = 25, '
+        f'model_dir = "{tmp_path / "models"}" }}'
+    )
+    assert main(["train", str(suite), "--summarizer", "sup"]) == 0
+    model = capsys.readouterr().out.strip().splitlines()[-1]
+    assert model.endswith(".joblib") and (tmp_path / "models").is_dir()
+    assert main(["train", str(suite), "--summarizer", "sup"]) == 0  # cached: the same file again
+    assert capsys.readouterr().out.strip().splitlines()[-1] == model
+    assert main(["train", str(suite), "--summarizer", "nope"]) != 0

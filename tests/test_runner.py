@@ -124,3 +124,17 @@ def test_baseline_must_name_a_summarizer(suite_file):
     path.write_text(path.read_text().replace("seed = 1", 'seed = 1\nbaseline = "lead-9"'))
     with pytest.raises(SuiteError, match="baseline 'lead-9' is not a summarizer label"):
         load_suite(path)
+
+
+def test_lsum_newline_policy_warns_about_one_line_multi_sentence_texts(suite_file, tmp_path, news_jsonl):
+    from conftest import NEWS
+
+    two_sentence_reference = {**NEWS[0], "summaries": ["The council approved a budget. Schools gain most."]}
+    news_jsonl.write_text("".join(json.dumps(r) + "\n" for r in [two_sentence_reference, *NEWS[1:]]))
+    suite = load_suite(suite_file('use = "lead"', extra='lsum_split = "newline"'))
+    run_suite(suite, out_dir=tmp_path / "run", use_cache=False, render=False)
+    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    assert "lsum=newline" in manifest["rouge_signature"]
+    assert any("ROUGE-Lsum with lsum_split='newline'" in w for w in manifest["warnings"])
+    quiet = run_suite(load_suite(suite_file('use = "lead"')), out_dir=tmp_path / "r2", use_cache=False, render=False)
+    assert json.loads((quiet.run_dir / "manifest.json").read_text())["warnings"] == []

@@ -12,6 +12,10 @@ from typing import Any, Iterator, Sequence
 DEFAULT_SUITE = Path("benchmarks") / "news.toml"
 
 
+class CliError(ValueError):
+    """A bad command-line argument; printed as ``sumbench: error: ...`` with exit status 2."""
+
+
 def _default_suite() -> Path:
     """``benchmarks/news.toml`` in the current folder, else the one beside an editable checkout."""
     if DEFAULT_SUITE.is_file():
@@ -34,7 +38,7 @@ def _params(pairs: Sequence[str]) -> dict[str, Any]:
     params = {}
     for pair in pairs:
         if "=" not in pair:
-            raise SystemExit(f"sumbench: --param expects k=v, got {pair!r}")
+            raise CliError(f"--param expects k=v, got {pair!r}")
         key, _, value = pair.partition("=")
         params[key.strip()] = _parse_value(value.strip())
     return params
@@ -124,7 +128,7 @@ def cmd_summarize(args: argparse.Namespace) -> int:
     summarizer = build(args.with_, _params(args.param))  # a bad name fails before any input is read
     text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
     if not text.strip():
-        raise SystemExit(f"sumbench: {args.file}: the article is empty")
+        raise CliError(f"{args.file}: the article is empty")
     doc = Document(id=str(args.file), text=text, sentences=tuple(split_sentences(text)), references=())
     prepare = getattr(summarizer, "prepare", None)
     if callable(prepare):
@@ -160,12 +164,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     chosen = [s for s in suite.summarizers if s.label == args.summarizer or s.use == args.summarizer]
     if not chosen:
         labels = ", ".join(s.label for s in suite.summarizers)
-        raise SystemExit(f"sumbench: {args.suite} has no summarizer {args.summarizer!r} (labels: {labels})")
+        raise CliError(f"{args.suite} has no summarizer {args.summarizer!r} (labels: {labels})")
     for config in chosen:
         instance = build(config.use, config.params, suite.base_dir)
         train = getattr(instance, "train", None)
         if not callable(train):
-            raise SystemExit(f"sumbench: summarizer {config.label!r} ({config.use}) has no training step")
+            raise CliError(f"summarizer {config.label!r} ({config.use}) has no training step")
         print(train())
     return 0
 
