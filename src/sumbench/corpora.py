@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator
 
 from sumbench.records import Corpus, Document, Failure
 
@@ -419,7 +419,3 @@ def load_system_outputs(path: Path, *, id_field: str = "id", summary_field: str 
 def words(text: str) -> list[str]:
     """Whitespace words, the unit of every length budget and length statistic."""
     return text.split()
-
-
-def sentence_words(sentences: Sequence[str]) -> list[int]:
-    return [len(words(s)) for s in sentences]

@@ -23,10 +23,3 @@ def length_stats(doc: Document, summary: str) -> dict[str, float]:
         "compression": article_words / summary_words if summary_words else math.nan,
         "ref_ratio": summary_words / reference_words if reference_words else math.nan,
     }
-
-
-def reference_length_stats(doc: Document) -> list[dict[str, float]]:
-    """Words and sentences of each reference (the yardstick the length plots compare against)."""
-    return [
-        {"words": float(len(words(r))), "sentences": float(len(split_sentences(r)))} for r in doc.references
-    ]
