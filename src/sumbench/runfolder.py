@@ -1,0 +1,756 @@
+"""The run folder's typed model: one frozen definition of every file, used by the writer (the runner),
+the reader (the reports) and the tests alike.
+
+A run folder holds:
+
+- ``manifest.json`` (:class:`Manifest`): schema version, resolved suite, versions, seed, corpus
+  fingerprint, ROUGE signature, text-pipeline version, systems with their final parameters and cache
+  keys, primary metric, metric columns, statistics settings, cache counts, warnings, failure count
+- ``documents.jsonl`` (:class:`DocumentEntry`): ``{id, title, text, references}``
+- ``summaries.jsonl`` (:class:`~sumbench.records.Summary`): ``{doc_id, system, summary, cached}``
+- ``scores.csv`` (:class:`~sumbench.records.DocumentScores`, read back as a columnar
+  :class:`ScoreTable`): ``doc_id, system`` and one column per metric of ``manifest.metrics``
+- ``aggregates.json`` (:class:`~sumbench.records.Aggregate`): ``[{system, metric, mean, ci_low, ci_high, n}]``
+- ``significance.json`` (:class:`Comparison`): one paired test per (metric, pair of systems)
+- ``failures.jsonl`` (:class:`~sumbench.records.Failure`): ``{doc_id, system, stage, error}``
+
+Every file is written atomically (a temporary file renamed into place). Reading checks every field and
+reports a problem as one :class:`RunFolderError` naming the file and, for line-oriented files, the line
+(1-based; ``scores.csv`` counts its header as line 1). A folder written by a newer schema is refused in
+one line; an older one (schema 1, before ``schema_version`` existed) loads with documented defaults.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from sumbench.errors import RunFolderError
+from sumbench.records import Aggregate, DocumentScores, Failure, Summary
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "CacheCounts",
+    "Comparison",
+    "CorpusInfo",
+    "DocumentEntry",
+    "Manifest",
+    "Run",
+    "RunFolderError",
+    "ScoreTable",
+    "SystemEntry",
+    "default_primary_metric",
+    "load_run",
+    "write_run",
+]
+
+#: The run-folder schema this sumbench writes. 1: no ``schema_version`` key (sumbench 0.1.0 before
+#: the typed model); 2: typed model, ``primary_metric``, ``text_pipeline``, verdicts left to reports.
+SCHEMA_VERSION = 2
+
+MANIFEST = "manifest.json"
+DOCUMENTS = "documents.jsonl"
+SUMMARIES = "summaries.jsonl"
+SCORES = "scores.csv"
+AGGREGATES = "aggregates.json"
+SIGNIFICANCE = "significance.json"
+FAILURES = "failures.jsonl"
+
+
+def _frozen(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    return MappingProxyType(dict(value or {}))
+
+
+def _plain(value: Any) -> Any:
+    """Mappings and tuples as JSON-ready dicts and lists (recursively)."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def _num_out(value: float | None) -> float | None:
+    """NaN (or None) is written as JSON null."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return float(value)
+
+
+def default_primary_metric(metrics: Sequence[str]) -> str | None:
+    """``rouge2_f`` when scored, else the first ROUGE F column, else the first metric."""
+    if "rouge2_f" in metrics:
+        return "rouge2_f"
+    f_metrics = [m for m in metrics if m.startswith("rouge") and m.endswith("_f")]
+    if f_metrics:
+        return f_metrics[0]
+    return metrics[0] if metrics else None
+
+
+# --- reading helpers ----------------------------------------------------------------------
+_REQUIRED: Any = object()
+
+
+class _Fields:
+    """Typed access to one JSON object of a run-folder file; errors name the file, line or entry.
+
+    Each getter takes the key and a default; without a default the field is required.
+    """
+
+    def __init__(self, path: Path, obj: Mapping[str, Any], line: int | None = None, entry: str = ""):
+        self.path, self.obj, self.line, self.entry = path, obj, line, entry
+
+    def fail(self, message: str) -> RunFolderError:
+        return RunFolderError(self.path, f"{self.entry}{message}", line=self.line)
+
+    def get(self, key: str, default: Any = _REQUIRED) -> Any:
+        if key in self.obj:
+            return self.obj[key]
+        if default is _REQUIRED:
+            raise self.fail(f"missing field {key!r}")
+        return default
+
+    def text(self, key: str, default: Any = _REQUIRED) -> str:
+        value = self.get(key, default)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)  # numeric ids are read as strings
+        if not isinstance(value, str):
+            raise self.fail(f"field {key!r} should be a string, got {type(value).__name__}")
+        return value
+
+    def optional_text(self, key: str) -> str | None:
+        value = self.get(key, None)
+        return None if value is None else self.text(key)
+
+    def integer(self, key: str, default: Any = _REQUIRED) -> int:
+        value = self.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(f"field {key!r} should be an integer, got {type(value).__name__}")
+        return value
+
+    def number(self, key: str, default: Any = _REQUIRED) -> float:
+        """A number; JSON null reads as NaN."""
+        value = self.get(key, default)
+        if value is None:
+            return math.nan
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.fail(f"field {key!r} should be a number or null, got {type(value).__name__}")
+        return float(value)
+
+    def flag(self, key: str, default: Any = _REQUIRED) -> bool:
+        value = self.get(key, default)
+        if not isinstance(value, bool):
+            raise self.fail(f"field {key!r} should be true/false, got {type(value).__name__}")
+        return value
+
+    def texts(self, key: str, default: Any = _REQUIRED) -> tuple[str, ...]:
+        value = self.get(key, default)
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            raise self.fail(f"field {key!r} should be a list of strings")
+        return tuple(value)
+
+    def table(self, key: str, default: Any = _REQUIRED) -> Mapping[str, Any]:
+        value = self.get(key, default)
+        if not isinstance(value, Mapping):
+            raise self.fail(f"field {key!r} should be an object, got {type(value).__name__}")
+        return value
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RunFolderError(path, "missing file (is this a sumbench run folder?)") from None
+    except UnicodeDecodeError as exc:
+        raise RunFolderError(path, f"not UTF-8 text ({exc})") from None
+
+
+def _read_json(path: Path, kind: type) -> Any:
+    try:
+        data = json.loads(_read_text(path))
+    except json.JSONDecodeError as exc:
+        raise RunFolderError(path, f"invalid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno) from None
+    if not isinstance(data, kind):
+        expected = "object" if kind is dict else "array"
+        raise RunFolderError(path, f"expected a JSON {expected}, got {type(data).__name__}")
+    return data
+
+
+def _read_jsonl(path: Path) -> Iterator[_Fields]:
+    for lineno, line in enumerate(_read_text(path).splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise RunFolderError(path, f"invalid JSON: {exc.msg} (column {exc.colno})", line=lineno) from None
+        if not isinstance(obj, dict):
+            raise RunFolderError(path, f"expected a JSON object, got {type(obj).__name__}", line=lineno)
+        yield _Fields(path, obj, line=lineno)
+
+
+def _read_json_entries(path: Path) -> Iterator[_Fields]:
+    for k, obj in enumerate(_read_json(path, list)):
+        if not isinstance(obj, dict):
+            raise RunFolderError(path, f"entry {k} should be an object, got {type(obj).__name__}")
+        yield _Fields(path, obj, entry=f"entry {k}: ")
+
+
+# --- writing helpers ----------------------------------------------------------------------
+def _atomic_write(path: Path, write: Any) -> None:
+    """Write through ``write(handle)`` into a temporary file beside ``path``, then rename it over."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", newline="", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+    )
+    try:
+        with handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+
+
+def _dump(data: Any) -> str:
+    return json.dumps(_plain(data), ensure_ascii=False, default=str)
+
+
+def _write_json(path: Path, data: Any) -> None:
+    _atomic_write(path, lambda h: h.write(json.dumps(_plain(data), indent=2, ensure_ascii=False, default=str) + "\n"))
+
+
+def _write_jsonl(path: Path, rows: Iterable[Mapping[str, Any]]) -> None:
+    def write(handle: io.TextIOBase) -> None:
+        for row in rows:
+            handle.write(_dump(row) + "\n")
+
+    _atomic_write(path, write)
+
+
+# --- manifest.json ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CorpusInfo:
+    name: str
+    source: str
+    fingerprint: str
+    documents: int
+    references_per_document: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "source": self.source, "fingerprint": self.fingerprint,
+                "documents": self.documents, "references_per_document": self.references_per_document}
+
+    @classmethod
+    def from_json(cls, f: _Fields) -> CorpusInfo:
+        return cls(f.text("name"), f.text("source"), f.text("fingerprint"), f.integer("documents"),
+                   f.number("references_per_document"))
+
+
+@dataclass(frozen=True)
+class SystemEntry:
+    """One configured summarizer of a run: final parameters (seed included), version and cache key."""
+
+    label: str
+    use: str
+    params: Mapping[str, Any]
+    version: str
+    cache_key: str = ""
+    seconds: float = 0.0
+    cache_hits: int = 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "params", _frozen(self.params))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"label": self.label, "use": self.use, "params": _plain(self.params), "version": self.version,
+                "cache_key": self.cache_key, "seconds": round(self.seconds, 3), "cache_hits": self.cache_hits}
+
+    @classmethod
+    def from_json(cls, f: _Fields) -> SystemEntry:
+        return cls(f.text("label"), f.text("use"), f.table("params", {}), f.text("version", "0"),
+                   f.text("cache_key", ""), f.number("seconds", 0.0), f.integer("cache_hits", 0))
+
+
+@dataclass(frozen=True)
+class CacheCounts:
+    hits: int = 0
+    misses: int = 0
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """``manifest.json``: everything needed to reproduce and to trust the run's numbers."""
+
+    suite_name: str
+    suite: Mapping[str, Any]
+    suite_path: str | None
+    created: str
+    seed: int
+    versions: Mapping[str, str]
+    corpus: CorpusInfo
+    rouge_signature: str
+    systems: tuple[SystemEntry, ...]
+    metrics: tuple[str, ...]
+    primary_metric: str | None
+    confidence: float = 0.95
+    bootstrap_samples: int = 1000
+    significance_samples: int = 1000
+    baseline: str | None = None
+    text_pipeline: str = ""
+    cache: CacheCounts = field(default_factory=CacheCounts)
+    warnings: tuple[str, ...] = ()
+    failures: int = 0
+    schema_version: int = SCHEMA_VERSION
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "suite", _frozen(self.suite))
+        object.__setattr__(self, "versions", _frozen(self.versions))
+        object.__setattr__(self, "systems", tuple(self.systems))
+        object.__setattr__(self, "metrics", tuple(self.metrics))
+        object.__setattr__(self, "warnings", tuple(self.warnings))
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(s.label for s in self.systems)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema_version": self.schema_version,
+            "suite_name": self.suite_name,
+            "suite": _plain(self.suite),
+            "suite_path": self.suite_path,
+            "created": self.created,
+            "seed": self.seed,
+            "baseline": self.baseline,
+            "primary_metric": self.primary_metric,
+            "versions": dict(self.versions),
+            "corpus": self.corpus.to_json(),
+            "rouge_signature": self.rouge_signature,
+            "text_pipeline": self.text_pipeline,
+            "systems": [s.to_json() for s in self.systems],
+            "metrics": list(self.metrics),
+            "confidence": self.confidence,
+            "bootstrap_samples": self.bootstrap_samples,
+            "significance_samples": self.significance_samples,
+            "cache": {"hits": self.cache.hits, "misses": self.cache.misses},
+            "warnings": list(self.warnings),
+            "failures": self.failures,
+        }
+
+    @classmethod
+    def from_json(cls, path: Path, data: Mapping[str, Any]) -> Manifest:
+        f = _Fields(path, data)
+        schema = data.get("schema_version", 1)
+        versions = data.get("versions") if isinstance(data.get("versions"), Mapping) else {}
+        wrote = str(versions.get("sumbench", "an unknown version"))
+        if not isinstance(schema, int) or isinstance(schema, bool):
+            raise f.fail(f"field 'schema_version' should be an integer, got {schema!r}")
+        if schema > SCHEMA_VERSION:
+            raise f.fail(
+                f"run folder schema {schema} (written by sumbench {wrote}) is newer than this sumbench reads "
+                f"(schema {SCHEMA_VERSION}); upgrade sumbench to read it"
+            )
+        try:
+            return cls._from_fields(f, schema)
+        except RunFolderError as exc:
+            if schema < SCHEMA_VERSION:
+                raise f.fail(
+                    f"{exc.detail} (this run folder has schema {schema}, written by sumbench {wrote}; re-run "
+                    f"the suite, or use that version to re-render it)"
+                ) from None
+            raise
+
+    @classmethod
+    def _from_fields(cls, f: _Fields, schema: int) -> Manifest:
+        metrics = f.texts("metrics")
+        primary = f.optional_text("primary_metric") if schema >= 2 else default_primary_metric(metrics)
+        systems = []
+        for k, entry in enumerate(f.get("systems")):
+            if not isinstance(entry, Mapping):
+                raise f.fail(f"systems[{k}] should be an object")
+            systems.append(SystemEntry.from_json(_Fields(f.path, entry, entry=f"systems[{k}]: ")))
+        cache = _Fields(f.path, f.table("cache", {}), entry="cache: ")
+        confidence = f.number("confidence", 0.95)
+        if not 0 < confidence < 1:
+            raise f.fail(f"field 'confidence' should be between 0 and 1, got {confidence}")
+        bootstrap = f.integer("bootstrap_samples", 1000)
+        baseline = f.optional_text("baseline")
+        return cls(
+            suite_name=f.text("suite_name"),
+            suite=f.table("suite", {}),
+            suite_path=f.optional_text("suite_path"),
+            created=f.text("created", "?"),
+            seed=f.integer("seed", 0),
+            versions={str(k): str(v) for k, v in f.table("versions", {}).items()},
+            corpus=CorpusInfo.from_json(_Fields(f.path, f.table("corpus"), entry="corpus: ")),
+            rouge_signature=f.text("rouge_signature", "?"),
+            systems=tuple(systems),
+            metrics=metrics,
+            primary_metric=primary,
+            confidence=confidence,
+            bootstrap_samples=bootstrap,
+            significance_samples=f.integer("significance_samples", bootstrap),
+            baseline=baseline,
+            text_pipeline=f.text("text_pipeline", ""),
+            cache=CacheCounts(cache.integer("hits", 0), cache.integer("misses", 0)),
+            warnings=f.texts("warnings", ()),
+            failures=f.integer("failures", 0),
+            schema_version=SCHEMA_VERSION,
+        )
+
+
+# --- documents.jsonl ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class DocumentEntry:
+    """One document as the run folder keeps it (sentences are not stored: the splitter remakes them)."""
+
+    id: str
+    text: str
+    references: tuple[str, ...]
+    title: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "references", tuple(self.references))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "text": self.text, "references": list(self.references)}
+
+    @classmethod
+    def from_json(cls, f: _Fields) -> DocumentEntry:
+        return cls(f.text("id"), f.text("text"), f.texts("references"), f.optional_text("title"))
+
+
+# --- summaries.jsonl, failures.jsonl, aggregates.json: the records of sumbench.records ----------
+def _summary_json(s: Summary) -> dict[str, Any]:
+    return {"doc_id": s.doc_id, "system": s.system, "summary": s.text, "cached": s.cached}
+
+
+def _summary_from(f: _Fields) -> Summary:
+    return Summary(f.text("doc_id"), f.text("system"), f.text("summary"), f.flag("cached", False))
+
+
+def _failure_json(x: Failure) -> dict[str, Any]:
+    return {"doc_id": x.doc_id, "system": x.system, "stage": x.stage, "error": x.error}
+
+
+def _failure_from(f: _Fields) -> Failure:
+    return Failure(f.optional_text("doc_id"), f.optional_text("system"), f.text("stage", ""),
+                   f.text("error", ""))
+
+
+def _aggregate_json(a: Aggregate) -> dict[str, Any]:
+    return {"system": a.system, "metric": a.metric, "mean": _num_out(a.mean), "ci_low": _num_out(a.ci_low),
+            "ci_high": _num_out(a.ci_high), "n": a.n}
+
+
+def _aggregate_from(f: _Fields) -> Aggregate:
+    return Aggregate(f.text("system"), f.text("metric"), f.number("mean"), f.number("ci_low"), f.number("ci_high"),
+                     f.integer("n"))
+
+
+# --- significance.json --------------------------------------------------------------------
+@dataclass(frozen=True)
+class Comparison:
+    """A paired test of two systems on one metric over the documents both were scored on.
+
+    ``diff = mean_a - mean_b`` with its percentile-bootstrap interval ``[diff_low, diff_high]``;
+    ``significant`` is the Holm-adjusted permutation p below ``1 - confidence``. Numbers only: the
+    sentences that describe a comparison are written by the reports.
+    """
+
+    metric: str
+    a: str
+    b: str
+    mean_a: float
+    mean_b: float
+    diff: float
+    diff_low: float
+    diff_high: float
+    p_bootstrap: float
+    p_permutation: float
+    p_bootstrap_holm: float
+    p_permutation_holm: float
+    significant: bool
+    n: int
+    n_samples: int
+    confidence: float = 0.95
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"metric": self.metric, "a": self.a, "b": self.b}
+        for name in ("mean_a", "mean_b", "diff", "diff_low", "diff_high", "p_bootstrap", "p_permutation",
+                     "p_bootstrap_holm", "p_permutation_holm"):
+            out[name] = _num_out(getattr(self, name))
+        out.update(significant=self.significant, n=self.n, n_samples=self.n_samples, confidence=self.confidence)
+        return out
+
+    @classmethod
+    def from_json(cls, f: _Fields) -> Comparison:
+        return cls(
+            f.text("metric"), f.text("a"), f.text("b"), f.number("mean_a", math.nan), f.number("mean_b", math.nan),
+            f.number("diff"), f.number("diff_low"), f.number("diff_high"), f.number("p_bootstrap"), f.number("p_permutation"),
+            f.number("p_bootstrap_holm"), f.number("p_permutation_holm"), f.flag("significant", False), f.integer("n"),
+            f.integer("n_samples", 0), f.number("confidence", 0.95),
+        )
+
+
+# --- scores.csv ---------------------------------------------------------------------------
+def _csv_cell(value: float | None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return repr(float(value))
+
+
+@dataclass(frozen=True)
+class ScoreTable:
+    """scores.csv as columns: one row per (document, system) that was scored."""
+
+    doc_ids: tuple[str, ...]
+    systems: tuple[str, ...]
+    columns: Mapping[str, np.ndarray]
+
+    def __len__(self) -> int:
+        return len(self.doc_ids)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Numeric column names in file order."""
+        return tuple(self.columns)
+
+    def column(self, name: str) -> np.ndarray:
+        return self.columns[name]
+
+    def mask(self, system: str) -> np.ndarray:
+        return np.array([s == system for s in self.systems], dtype=bool)
+
+    def by_doc(self, system: str, metric: str) -> dict[str, float]:
+        """``{doc_id: value}`` of one metric for one system."""
+        col = self.columns[metric]
+        return {d: float(col[k]) for k, (d, s) in enumerate(zip(self.doc_ids, self.systems)) if s == system}
+
+    def values(self, system: str, metric: str) -> np.ndarray:
+        """The metric's values for one system (rows in file order), NaNs kept."""
+        return self.columns[metric][self.mask(system)]
+
+    def rows(self) -> Iterator[DocumentScores]:
+        """The table as the records it was written from (NaN where a value was empty)."""
+        names = self.names
+        for k, (doc_id, system) in enumerate(zip(self.doc_ids, self.systems)):
+            yield DocumentScores(doc_id, system, {n: float(self.columns[n][k]) for n in names})
+
+    def to_pandas(self) -> Any:  # pragma: no cover - convenience
+        import pandas as pd
+
+        return pd.DataFrame({"doc_id": list(self.doc_ids), "system": list(self.systems), **self.columns})
+
+
+def write_scores(path: Path, rows: Iterable[DocumentScores], metrics: Sequence[str]) -> None:
+    def write(handle: io.TextIOBase) -> None:
+        writer = csv.writer(handle)
+        writer.writerow(["doc_id", "system", *metrics])
+        for row in rows:
+            writer.writerow([row.doc_id, row.system, *(_csv_cell(row.values.get(m)) for m in metrics)])
+
+    _atomic_write(path, write)
+
+
+def read_scores(path: Path) -> ScoreTable:
+    text = _read_text(path)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise RunFolderError(path, "empty file: expected a header 'doc_id,system,...'", line=1) from None
+    except csv.Error as exc:
+        raise RunFolderError(path, f"unreadable CSV: {exc}", line=1) from None
+    header = [h.strip() for h in header]
+    if header[:2] != ["doc_id", "system"]:
+        raise RunFolderError(path, f"header should start with 'doc_id,system', got {','.join(header[:2])!r}", line=1)
+    names = header[2:]
+    if len(set(names)) != len(names):
+        raise RunFolderError(path, "duplicate column names in the header", line=1)
+    doc_ids: list[str] = []
+    systems: list[str] = []
+    rows: list[list[float]] = []
+    seen: set[tuple[str, str]] = set()
+    lineno = 1
+    try:
+        for row in reader:
+            lineno = reader.line_num
+            if not row or all(not c.strip() for c in row):
+                continue
+            if len(row) != len(header):
+                raise RunFolderError(path, f"expected {len(header)} fields, got {len(row)}", line=lineno)
+            key = (row[0], row[1])
+            if key in seen:
+                raise RunFolderError(path, f"duplicate row for document {row[0]!r}, system {row[1]!r}", line=lineno)
+            seen.add(key)
+            values: list[float] = []
+            for name, cell in zip(names, row[2:]):
+                cell = cell.strip()
+                if cell == "" or cell.lower() in ("nan", "na", "null", "none"):
+                    values.append(math.nan)
+                    continue
+                try:
+                    values.append(float(cell))
+                except ValueError:
+                    raise RunFolderError(path, f"column {name!r}: {cell!r} is not a number", line=lineno) from None
+            doc_ids.append(row[0])
+            systems.append(row[1])
+            rows.append(values)
+    except csv.Error as exc:
+        raise RunFolderError(path, f"unreadable CSV: {exc}", line=lineno + 1) from None
+    matrix = np.array(rows, dtype=float).reshape(len(rows), len(names))
+    return ScoreTable(tuple(doc_ids), tuple(systems), {n: matrix[:, k].copy() for k, n in enumerate(names)})
+
+
+# --- the whole folder ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class Run:
+    """A run folder, read and checked, with the look-ups the reports need."""
+
+    path: Path
+    manifest: Manifest
+    documents: tuple[DocumentEntry, ...]
+    summaries: tuple[Summary, ...]
+    scores: ScoreTable
+    aggregates: tuple[Aggregate, ...]
+    comparisons: tuple[Comparison, ...] = ()
+    failures: tuple[Failure, ...] = ()
+    _doc_index: dict[str, DocumentEntry] = field(default_factory=dict, repr=False, compare=False)
+    _summary_index: dict[tuple[str, str], Summary] = field(default_factory=dict, repr=False, compare=False)
+    _agg_index: dict[tuple[str, str], Aggregate] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._doc_index.update({d.id: d for d in self.documents})
+        self._summary_index.update({(s.doc_id, s.system): s for s in self.summaries})
+        self._agg_index.update({(a.system, a.metric): a for a in self.aggregates})
+
+    @property
+    def name(self) -> str:
+        return self.manifest.suite_name or self.path.name
+
+    @property
+    def systems(self) -> tuple[str, ...]:
+        """System labels: manifest order, then any others seen in scores or summaries."""
+        out = list(self.manifest.labels)
+        for s in (*self.scores.systems, *(x.system for x in self.summaries)):
+            if s not in out:
+                out.append(s)
+        return tuple(out)
+
+    @property
+    def metrics(self) -> tuple[str, ...]:
+        """Numeric score columns: the manifest's order first, then the rest of scores.csv."""
+        names = self.scores.names
+        listed = [m for m in self.manifest.metrics if m in names]
+        return tuple(listed + [m for m in names if m not in listed])
+
+    @property
+    def rouge_metrics(self) -> tuple[str, ...]:
+        return tuple(m for m in self.metrics if m.startswith("rouge"))
+
+    @property
+    def f_metrics(self) -> tuple[str, ...]:
+        """ROUGE F columns (``rouge*_f``), or all ROUGE columns if there are no F ones."""
+        f = tuple(m for m in self.rouge_metrics if m.endswith("_f"))
+        return f or self.rouge_metrics
+
+    @property
+    def primary_metric(self) -> str | None:
+        """The suite's ``[scoring] primary`` as recorded in the manifest (if it was scored)."""
+        primary = self.manifest.primary_metric
+        return primary if primary in self.metrics else default_primary_metric(self.metrics)
+
+    @property
+    def confidence(self) -> float:
+        return self.manifest.confidence
+
+    @property
+    def alpha(self) -> float:
+        return 1.0 - self.confidence
+
+    def document(self, doc_id: str) -> DocumentEntry | None:
+        return self._doc_index.get(doc_id)
+
+    def summary(self, doc_id: str, system: str) -> Summary | None:
+        return self._summary_index.get((doc_id, system))
+
+    def aggregate(self, system: str, metric: str) -> Aggregate | None:
+        return self._agg_index.get((system, metric))
+
+    def mean(self, system: str, metric: str) -> float:
+        """Aggregate mean if recorded, else the mean of the per-document scores."""
+        a = self.aggregate(system, metric)
+        if a is not None and math.isfinite(a.mean):
+            return float(a.mean)
+        if metric not in self.scores.columns:
+            return math.nan
+        v = self.scores.values(system, metric)
+        v = v[~np.isnan(v)]
+        return float(v.mean()) if v.size else math.nan
+
+
+def load_run(path: str | Path) -> Run:
+    """Read and check the run folder at ``path``; a problem raises :class:`RunFolderError`."""
+    root = Path(path)
+    if not root.is_dir():
+        raise RunFolderError(root, "not a folder (expected a sumbench run folder)")
+    manifest = Manifest.from_json(root / MANIFEST, _read_json(root / MANIFEST, dict))
+    documents: list[DocumentEntry] = []
+    seen: set[str] = set()
+    for f in _read_jsonl(root / DOCUMENTS):
+        doc = DocumentEntry.from_json(f)
+        if doc.id in seen:
+            raise f.fail(f"duplicate document id {doc.id!r}")
+        seen.add(doc.id)
+        documents.append(doc)
+    summaries = tuple(_summary_from(f) for f in _read_jsonl(root / SUMMARIES))
+    scores = read_scores(root / SCORES)
+    aggregates = tuple(_aggregate_from(f) for f in _read_json_entries(root / AGGREGATES))
+    comparisons = (
+        tuple(Comparison.from_json(f) for f in _read_json_entries(root / SIGNIFICANCE))
+        if (root / SIGNIFICANCE).exists() else ()
+    )
+    failures = tuple(_failure_from(f) for f in _read_jsonl(root / FAILURES)) if (root / FAILURES).exists() else ()
+    return Run(root, manifest, tuple(documents), summaries, scores, aggregates, comparisons, failures)
+
+
+def write_run(
+    root: str | Path,
+    manifest: Manifest,
+    *,
+    documents: Iterable[DocumentEntry],
+    summaries: Iterable[Summary],
+    scores: Iterable[DocumentScores],
+    aggregates: Iterable[Aggregate],
+    comparisons: Iterable[Comparison],
+    failures: Iterable[Failure],
+) -> Path:
+    """Write every data file of a run folder (each atomically); the manifest last, so a folder with
+    a manifest is complete."""
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    _write_jsonl(root / DOCUMENTS, (d.to_json() for d in documents))
+    _write_jsonl(root / SUMMARIES, (_summary_json(s) for s in summaries))
+    write_scores(root / SCORES, scores, manifest.metrics)
+    _write_json(root / AGGREGATES, [_aggregate_json(a) for a in aggregates])
+    _write_json(root / SIGNIFICANCE, [c.to_json() for c in comparisons])
+    _write_jsonl(root / FAILURES, (_failure_json(f) for f in failures))
+    _write_json(root / MANIFEST, manifest.to_json())
+    return root
