@@ -121,5 +121,5 @@ def test_skip_bad_documents_records_them(tmp_path):
 
 
 def test_unknown_source_lists_bundled_corpora():
-    with pytest.raises(CorpusError, match="bundled corpora are: .*cnndm-summeval"):
+    with pytest.raises(CorpusError, match=r"bundled corpora are: .*cnndm-summeval"):
         load_corpus("no-such-corpus")

@@ -1,9 +1,9 @@
-from sumbench.corpora import split_sentences
+from sumbench.text import split_sentences
 
 
 def test_natural_text_with_abbreviations_quotes_and_decimals():
     text = (
-        'Mr. Smith went to Washington. He met the U.S. president. The U.S. economy grew 3.5 percent '
+        "Mr. Smith went to Washington. He met the U.S. president. The U.S. economy grew 3.5 percent "
         'in Jan. last year. "It is great," he said. "Really!" Then he left. Dr. J. Doe agreed.'
     )
     assert split_sentences(text) == [
@@ -40,10 +40,16 @@ def test_newlines_are_boundaries_and_empty_lines_dropped():
 
 
 def test_no_split_before_lowercase_and_empty_text():
-    assert split_sentences("It was approx. ten miles. e.g. this stays.") == ["It was approx. ten miles. e.g. this stays."]
+    text = "It was approx. ten miles. e.g. this stays."
+    assert split_sentences(text) == [text]
     assert split_sentences("") == []
     assert split_sentences("   \n ") == []
 
 
 def test_question_and_exclamation():
-    assert split_sentences("Why now? Because! (It was time.) Done.") == ["Why now?", "Because!", "(It was time.)", "Done."]
+    assert split_sentences("Why now? Because! (It was time.) Done.") == [
+        "Why now?",
+        "Because!",
+        "(It was time.)",
+        "Done.",
+    ]

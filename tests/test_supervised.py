@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import itertools
 import json
 import random
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -74,11 +76,18 @@ def _eval_docs(n: int = 5) -> list[Document]:
 
 
 def test_init_only_stores_parameters(tmp_path):
-    summarizer = Supervised(k=2, train_source=str(tmp_path / "missing.jsonl"), model="gradient_boosting",
-                            seed=7, model_dir=str(tmp_path))
+    summarizer = Supervised(
+        k=2, train_source=str(tmp_path / "missing.jsonl"), model="gradient_boosting", seed=7, model_dir=str(tmp_path)
+    )
     assert get_params(summarizer) == {
-        "k": 2, "max_words": None, "ratio": None, "train_source": str(tmp_path / "missing.jsonl"),
-        "train_split": None, "train_limit": None, "model": "gradient_boosting", "seed": 7,
+        "k": 2,
+        "max_words": None,
+        "ratio": None,
+        "train_source": str(tmp_path / "missing.jsonl"),
+        "train_split": None,
+        "train_limit": None,
+        "model": "gradient_boosting",
+        "seed": 7,
         "model_dir": str(tmp_path),
     }
     assert not any(tmp_path.iterdir())  # nothing loaded or trained by the constructor
@@ -184,14 +193,48 @@ def test_model_key_follows_training_parameters(train_file, tmp_path):
     assert base.model_path() == Supervised(k=2, train_source=train_file, model_dir=str(tmp_path)).model_path()
 
 
+def test_code_hash_covers_every_module_labels_and_features_depend_on():
+    import sumbench
+
+    package = Path(sumbench.__file__).resolve().parent
+    hashed = {p.resolve() for p in supervised.keyed_source_files()}
+    needed = {
+        package / "text.py",  # the sentence splitter
+        package / "summarizers" / "supervised.py",  # features
+        package / "summarizers" / "_text.py",  # TF-IDF and PageRank (re-exported by textrank)
+        package / "summarizers" / "base.py",  # the budget
+        package / "summarizers" / "oracle.py",  # the labels
+        package / "scoring" / "_rouge_core.py",  # the oracle's tokens
+        package / "scoring" / "_rouge_porter.py",  # and their stems
+    }
+    assert needed <= hashed, f"not in the model key: {sorted(map(str, needed - hashed))}"
+
+
+def test_code_hash_follows_each_hashed_file(monkeypatch):
+    files = supervised.keyed_source_files()
+    original = Path.read_bytes
+    hashes = {supervised._code_hash()}
+    for edited in files:
+        monkeypatch.setattr(Path, "read_bytes", lambda self, e=edited: original(self) + (b"#" if self == e else b""))
+        hashes.add(supervised._code_hash())
+    assert len(hashes) == len(files) + 1
+
+
+def test_model_key_follows_the_text_pipeline_version(train_file, tmp_path, monkeypatch):
+    before = Supervised(k=3, train_source=train_file, model_dir=str(tmp_path)).model_path()
+    monkeypatch.setattr(supervised, "TEXT_PIPELINE_VERSION", "changed")
+    assert Supervised(k=3, train_source=train_file, model_dir=str(tmp_path)).model_path() != before
+
+
 def test_fingerprint_changes_when_training_data_changes(trained, tmp_path):
     fingerprint = trained.fingerprint()
     assert fingerprint == hashlib.sha256(trained.model_path().read_bytes()).hexdigest()
 
     records = _frank_records(30)
     records[0]["summaries"] = ["A different reference summary about something else entirely."]
-    changed = Supervised(k=3, train_source=_write_jsonl(tmp_path / "changed.jsonl", records),
-                         model_dir=str(trained.model_path().parent))
+    changed = Supervised(
+        k=3, train_source=_write_jsonl(tmp_path / "changed.jsonl", records), model_dir=str(trained.model_path().parent)
+    )
     assert changed.model_path() != trained.model_path()
     assert changed.fingerprint() != fingerprint
     assert changed.model_path().is_file()  # fingerprint() trained the new model
@@ -202,9 +245,7 @@ def test_train_split_and_limit_select_training_documents(train_file, tmp_path):
     valid = Supervised(train_source=train_file, train_split="valid", model_dir=str(tmp_path))
     assert len(valid.training_corpus().documents) == splits.count("valid")
     limited = Supervised(train_source=train_file, train_split="valid", train_limit=3, model_dir=str(tmp_path))
-    assert [d.id for d in limited.training_corpus().documents] == [
-        d.id for d in valid.training_corpus().documents[:3]
-    ]
+    assert [d.id for d in limited.training_corpus().documents] == [d.id for d in valid.training_corpus().documents[:3]]
     assert len(Supervised(train_source=train_file, train_limit=5).training_corpus().documents) == 5
     with pytest.raises(ValueError, match=r"train_split 'nope' keeps no document.*test, valid"):
         Supervised(train_source=train_file, train_split="nope").training_corpus()
@@ -304,7 +345,7 @@ def test_rank_is_a_permutation_by_score(trained):
         ranked = trained.rank(doc)
         assert sorted(ranked) == list(range(len(doc.sentences)))
         scores = trained.sentence_scores(doc)
-        assert all(scores[a] >= scores[b] for a, b in zip(ranked, ranked[1:]))
+        assert all(scores[a] >= scores[b] for a, b in itertools.pairwise(ranked))
 
 
 def test_rank_ties_keep_document_order(trained, monkeypatch):

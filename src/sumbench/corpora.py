@@ -1,7 +1,8 @@
-"""Load corpora (bundled, JSONL / CSV / Parquet, Hugging Face ``datasets``) and split sentences.
+"""Load corpora (bundled, JSONL / CSV / Parquet, Hugging Face ``datasets``) into documents.
 
 Every loader ends in :func:`records_to_corpus`, so field mapping, validation and error messages are
-the same whatever the source. Errors name the file and line (or row) of the bad record.
+the same whatever the source. Errors name the file and line (or row) of the bad record. Articles are
+split into sentences by :func:`sumbench.text.split_sentences`.
 """
 
 from __future__ import annotations
@@ -9,107 +10,18 @@ from __future__ import annotations
 import csv
 import gzip
 import json
-import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
+from sumbench.errors import CorpusError
 from sumbench.records import Corpus, Document, Failure
-
-# --------------------------------------------------------------------------------------------------
-# Sentence splitting
-# --------------------------------------------------------------------------------------------------
-
-_TERMINAL = re.compile(r"^[.!?]+$")
-_CLOSERS = "\"'”’)]}»"
-_OPENERS = "\"'“‘([{«`"
-_ENDS_WITH_TERMINAL = re.compile(r"[.!?]+[" + re.escape(_CLOSERS) + r"]*$")
-_PTB_CLOSERS = {"''", "'", '"', "”", "’", ")", "]", "-rrb-", "-RRB-"}
-_INITIALS = re.compile(r"^(?:[A-Za-z]\.)+$")
-_ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof st sr jr gen sen rep gov lt col sgt capt cmdr adm maj rev hon messrs mt ft
-    jan feb mar apr jun jul aug sep sept oct nov dec no nos vol vols fig figs pp ed eds est approx
-    dept univ corp inc ltd co bros vs etc cf al e.g i.e a.m p.m""".split()
-)
-# After a dotted acronym ("U.S.") a new sentence is assumed only before one of these capitalised words.
-_SENTENCE_STARTERS = frozenset(
-    """The A An He She It They We I You His Her Its Their Our This That These Those There But And
-    Yet So In On At For If When While After Before As Some Many Most One Two Police Officials""".split()
-)
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split news text into sentences; the one splitter of the whole toolkit (no downloads, no models).
-
-    Rules, in order:
-
-    1. A newline is always a boundary; empty lines are dropped.
-    2. A free-standing ``.``, ``!`` or ``?`` token ends a sentence (PTB-tokenized text, ``Burnley . He``),
-       together with a closing quote or bracket token that follows it (``. ''``).
-    3. A word ending in ``.``, ``!`` or ``?`` (closing quotes allowed: ``now."``) ends a sentence when the
-       next word starts with an upper-case letter, a digit or an opening quote/bracket, except after a
-       known abbreviation (``Mr.``, ``Dr.``, ``Jan.``, ``e.g.``) or a single initial (``J.``). After a
-       dotted acronym (``U.S.``) it ends only before a common sentence opener (``The``, ``He`` ...).
-    4. Decimals and dotted names with no space (``3.5``, ``Amazon.com``) never split.
-
-    Returns the sentences as stripped substrings of ``text``.
-    """
-    sentences: list[str] = []
-    for line in text.splitlines():
-        if line.strip():
-            sentences.extend(_split_line(line))
-    return sentences
-
-
-def _split_line(line: str) -> list[str]:
-    tokens = [(m.start(), m.end()) for m in re.finditer(r"\S+", line)]
-    out: list[str] = []
-    start = 0
-    i = 0
-    while i < len(tokens):
-        word = line[tokens[i][0] : tokens[i][1]]
-        nxt = line[tokens[i + 1][0] : tokens[i + 1][1]] if i + 1 < len(tokens) else None
-        end_index = None
-        if _TERMINAL.match(word):
-            end_index = i + 1 if nxt in _PTB_CLOSERS else i
-        elif nxt is not None and _ENDS_WITH_TERMINAL.search(word) and _ends_sentence(word, nxt):
-            end_index = i
-        if end_index is not None and end_index + 1 < len(tokens):
-            cut = tokens[end_index][1]
-            out.append(line[start:cut].strip())
-            start = tokens[end_index + 1][0]
-            i = end_index + 1
-            continue
-        i += 1
-    tail = line[start:].strip()
-    if tail:
-        out.append(tail)
-    return [s for s in out if s]
-
-
-def _ends_sentence(word: str, nxt: str) -> bool:
-    if not (nxt[0].isupper() or nxt[0].isdigit() or nxt[0] in _OPENERS):
-        return False
-    core = word.rstrip(_CLOSERS)
-    if not core.endswith("."):
-        return True  # '!' or '?'
-    stem = core.rstrip(".")
-    if stem.lower() in _ABBREVIATIONS or core.lower().rstrip(".") in _ABBREVIATIONS:
-        return False
-    if len(stem) == 1 and stem.isalpha():
-        return False  # an initial: "J. K. Rowling"
-    if _INITIALS.match(core):
-        return nxt.strip(_OPENERS) in _SENTENCE_STARTERS
-    return True
-
+from sumbench.text import split_sentences
 
 # --------------------------------------------------------------------------------------------------
 # Corpus loading
 # --------------------------------------------------------------------------------------------------
-
-
-class CorpusError(ValueError):
-    """Bad corpus input: the message names the file and line (or row) and the field."""
 
 
 @dataclass(frozen=True)
@@ -271,9 +183,7 @@ def _import_datasets():
     try:
         import datasets
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise CorpusError(
-            "Hugging Face corpora need the 'datasets' package: pip install 'sumbench[hf]'"
-        ) from exc
+        raise CorpusError("Hugging Face corpora need the 'datasets' package: pip install 'sumbench[hf]'") from exc
     return datasets
 
 
@@ -394,8 +304,14 @@ def records_to_corpus(
     return Corpus(name=name, source=origin, documents=tuple(documents), skipped=tuple(skipped))
 
 
-def load_system_outputs(path: Path, *, id_field: str = "id", summary_field: str = "summary",
-                        system_field: str | None = None, system: str | None = None) -> dict[str, str]:
+def load_system_outputs(
+    path: Path,
+    *,
+    id_field: str = "id",
+    summary_field: str = "summary",
+    system_field: str | None = None,
+    system: str | None = None,
+) -> dict[str, str]:
     """Read ``{id, summary}`` JSONL (optionally filtered to one ``system``): doc id -> summary text."""
     outputs: dict[str, str] = {}
     for where, record in _file_records(path):
@@ -414,8 +330,3 @@ def load_system_outputs(path: Path, *, id_field: str = "id", summary_field: str 
     if system is not None and not outputs:
         raise CorpusError(f"{path}: no rows for system {system!r}")
     return outputs
-
-
-def words(text: str) -> list[str]:
-    """Whitespace words, the unit of every length budget and length statistic."""
-    return text.split()

@@ -22,9 +22,10 @@ We add the two families of statistics that are usually reported next to them:
 Tokenization
 ------------
 Both texts are lower-cased and split with the regular expression ``[a-z0-9]+``
-(:func:`tokenize`): punctuation, whitespace and any non-ASCII letter separate tokens
-and are dropped.  It is deliberately simple, language-agnostic and dependency-free, so
-numbers are reproducible across machines; it is *not* the ROUGE tokenizer.
+(:func:`sumbench.text.tokenize`, re-exported here as :func:`tokenize`): punctuation,
+whitespace and any non-ASCII letter separate tokens and are dropped.  It is deliberately
+simple, language-agnostic and dependency-free, so numbers are reproducible across machines;
+it is *not* the ROUGE tokenizer.
 
 Degenerate inputs: a summary with no tokens has coverage, density, novel and
 redundancy 0.0 and ``fragment_compression`` NaN (undefined); a summary shorter than
@@ -37,10 +38,11 @@ article and a 60-word summary take tens of microseconds.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import NamedTuple
+
+from sumbench.text import tokenize
 
 __all__ = [
     "EXTRACTIVENESS_COLUMNS",
@@ -61,13 +63,6 @@ EXTRACTIVENESS_COLUMNS: tuple[str, ...] = (
     "redundancy_1gram",
     "redundancy_2gram",
 )
-
-_TOKEN = re.compile(r"[a-z0-9]+")
-
-
-def tokenize(text: str) -> list[str]:
-    """Lower-case ``text`` and return its ``[a-z0-9]+`` tokens."""
-    return _TOKEN.findall(text.lower())
 
 
 class Fragment(NamedTuple):
@@ -106,11 +101,7 @@ def fragments(article_tokens: Sequence[str], summary_tokens: Sequence[str]) -> l
             if j < next_j:
                 continue
             length = 1
-            while (
-                i + length < n_s
-                and j + length < n_a
-                and summary_tokens[i + length] == article_tokens[j + length]
-            ):
+            while i + length < n_s and j + length < n_a and summary_tokens[i + length] == article_tokens[j + length]:
                 length += 1
             if length > best_len:
                 best_len, best_j = length, j

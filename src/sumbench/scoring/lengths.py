@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from sumbench.corpora import split_sentences, words
 from sumbench.records import Document
+from sumbench.text import split_sentences, words
 
 LENGTH_COLUMNS = ("words", "sentences", "compression", "ref_ratio")
 

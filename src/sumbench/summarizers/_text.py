@@ -7,14 +7,18 @@ with dicts in first-occurrence order (so ties between terms are broken by docume
 
 Matrices are dense ``(n_sentences, n_terms)`` arrays: for news articles (tens of sentences, a few
 hundred terms) that is both the fastest and a few hundred kilobytes at most.
+
+:func:`tokenize` and :func:`analyze` are part of the text pipeline: a change of their output needs a
+bump of :data:`sumbench.text.TEXT_PIPELINE_VERSION` (``tests/test_text.py`` checks it).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain, repeat
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 

@@ -7,9 +7,9 @@ from collections import Counter
 from sumbench.records import Document
 from sumbench.scoring._rouge_core import rs_tokenize
 from sumbench.summarizers.base import ExtractiveSummarizer
+from sumbench.text import words
 
 # Tokens are ROUGE's own (rouge-score's tokenizer and stemmer), so the oracle optimises what is scored.
-
 
 
 def _ngrams(tokens: tuple[str, ...], n: int) -> Counter:
@@ -44,24 +44,20 @@ class Oracle(ExtractiveSummarizer):
     def rank(self, doc: Document) -> list[int]:
         """The chosen sentences, in the order the search added them."""
         orders = (1, 2)
-        sentence_grams = [
-            {n: _ngrams(rs_tokenize(s, self.use_stemmer), n) for n in orders} for s in doc.sentences
-        ]
-        reference_grams = [
-            {n: _ngrams(rs_tokenize(r, self.use_stemmer), n) for n in orders} for r in doc.references
-        ]
+        sentence_grams = [{n: _ngrams(rs_tokenize(s, self.use_stemmer), n) for n in orders} for s in doc.sentences]
+        reference_grams = [{n: _ngrams(rs_tokenize(r, self.use_stemmer), n) for n in orders} for r in doc.references]
         budget = self.budget()
         word_limit = budget.word_limit(doc)
-        max_sentences = budget.k if word_limit is None else len(doc.sentences)
+        max_sentences = (budget.k or 3) if word_limit is None else len(doc.sentences)
         chosen: list[int] = []
-        current = {n: Counter() for n in orders}
+        current: dict[int, Counter[tuple[str, ...]]] = {n: Counter() for n in orders}
         best_score, words_used = 0.0, 0
         while len(chosen) < max_sentences:
-            best_index = None
+            best_index: int | None = None
             for index, grams in enumerate(sentence_grams):
                 if index in chosen:
                     continue
-                length = len(doc.sentences[index].split())
+                length = len(words(doc.sentences[index]))
                 if word_limit is not None and words_used + length > word_limit:
                     continue
                 score = _objective({n: current[n] + grams[n] for n in orders}, reference_grams)
@@ -70,7 +66,7 @@ class Oracle(ExtractiveSummarizer):
             if best_index is None:
                 break
             chosen.append(best_index)
-            words_used += len(doc.sentences[best_index].split())
+            words_used += len(words(doc.sentences[best_index]))
             current = {n: current[n] + sentence_grams[best_index][n] for n in orders}
         # Greedy search is not optimal: never return less than the lead under the same budget.
         lead = budget.select(list(range(len(doc.sentences))), doc)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sumbench.corpora import load_system_outputs
 from sumbench.records import Document
 
 
@@ -45,8 +44,13 @@ class Precomputed:
             raise ValueError(f"precomputed summaries file not found: {self.file}")
 
     def _outputs(self) -> dict[str, str]:
+        """The file's summaries by document id, read once."""
         cached = self.__dict__.get("_loaded")
         if cached is None:
+            if self.file is None:
+                raise ValueError("precomputed: no 'file' to read summaries from (validate() checks this)")
+            from sumbench.corpora import load_system_outputs  # lazy: a data loader, not text processing
+
             cached = load_system_outputs(
                 Path(self.file),
                 id_field=self.id_field,

@@ -11,10 +11,11 @@ Training is an explicit, cached step (``sumbench train SUITE --summarizer LABEL`
 ``$SUMBENCH_CACHE_DIR/models`` or, without that variable, ``~/.cache/sumbench/models`` - and is
 named by a hash of the training data (:attr:`Corpus.fingerprint` of the training documents after
 ``train_split`` / ``train_limit``), the parameters that change training (budget, ``model``,
-``seed``, the estimator's hyperparameters), :data:`FEATURE_VERSION`, a hash of the feature and
-oracle code and the scikit-learn version. An existing file is reused, so
-training happens once per configuration; :meth:`Supervised.fingerprint` is the file's SHA-256, so a
-retrained model invalidates cached summaries.
+``seed``, the estimator's hyperparameters), :data:`FEATURE_VERSION`,
+:data:`~sumbench.text.TEXT_PIPELINE_VERSION`, a hash of the source of every module the features and
+labels depend on (:func:`keyed_source_files`) and the scikit-learn and NLTK versions. An existing
+file is reused, so training happens once per configuration; :meth:`Supervised.fingerprint` is the
+file's SHA-256, so a retrained model invalidates cached summaries.
 
 :meth:`Supervised.prepare` refuses to evaluate on documents the model was trained on: it compares
 each evaluation document's text hash (and a tokenization-insensitive hash, since bundled corpora
@@ -28,16 +29,19 @@ import json
 import math
 import os
 import re
+import sys
 import tempfile
 import time
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
 from sumbench.records import Corpus, Document
-from sumbench.summarizers.base import ExtractiveSummarizer
+from sumbench.summarizers.base import Budget, ExtractiveSummarizer
 from sumbench.summarizers.textrank import pagerank, tfidf_matrix
+from sumbench.text import TEXT_PIPELINE_VERSION, split_sentences
 
 #: Bump when :func:`sentence_features` or the labelling changes: it is part of the model file's key.
 FEATURE_VERSION = "1"
@@ -120,9 +124,7 @@ def sentence_features(doc: Document) -> np.ndarray:
     rank_scores = pagerank(off_diagonal) * n if n > 1 else np.ones(n)
     title_similarity = sentence_rows @ rows[n] if title else np.zeros(n)
 
-    capitalised = np.array(
-        [sum(w[0].isupper() for w in t[1:]) / max(len(t) - 1, 1) for t in tokens], dtype=float
-    )
+    capitalised = np.array([sum(w[0].isupper() for w in t[1:]) / max(len(t) - 1, 1) for t in tokens], dtype=float)
     numbers = np.array([sum(any(c.isdigit() for c in w) for w in t) / max(len(t), 1) for t in tokens])
     starts_quote = np.array([s[:1] in _QUOTES for s in sentences], dtype=float)
     ends_quote = np.array([s.rstrip(" .!?,")[-1:] in _QUOTES for s in sentences], dtype=float)
@@ -168,24 +170,43 @@ def _make_estimator(model: str, seed: int):
         from sklearn.ensemble import GradientBoostingClassifier
 
         return GradientBoostingClassifier(
-            n_estimators=150, learning_rate=0.05, max_depth=3, subsample=0.8, min_samples_leaf=20,
+            n_estimators=150,
+            learning_rate=0.05,
+            max_depth=3,
+            subsample=0.8,
+            min_samples_leaf=20,
             random_state=seed,
         )
     raise ValueError(f"model must be one of {', '.join(MODELS)}, not {model!r}")
 
 
+def keyed_source_files() -> list[Path]:
+    """The source files of every module the training labels and features depend on, sorted by module
+    name: this one, the TF-IDF/PageRank helpers, the budget, the greedy oracle, ROUGE's tokenizer and
+    Porter stemmer (the oracle stems) and the sentence splitter (which made the documents' sentences)."""
+    from sumbench.scoring import _rouge_core, _rouge_porter
+    from sumbench.summarizers.oracle import Oracle
+
+    modules = {
+        __name__,
+        tfidf_matrix.__module__,
+        pagerank.__module__,
+        Budget.__module__,
+        Oracle.__module__,
+        _rouge_core.__name__,
+        _rouge_porter.__name__,
+        split_sentences.__module__,
+    }
+    files = [getattr(sys.modules[name], "__file__", None) for name in sorted(modules)]
+    return [Path(f) for f in files if f and Path(f).is_file()]
+
+
 def _code_hash() -> str:
-    """SHA-256 of the source of the modules that compute features and labels (this one, the oracle
-    and the TF-IDF/PageRank helpers): editing them retrains instead of reusing a stale model file."""
-    import sys
-
-    from sumbench.summarizers import oracle
-
+    """SHA-256 of :func:`keyed_source_files`: editing any of them retrains instead of reusing a stale
+    model file."""
     digest = hashlib.sha256()
-    for module in sorted({__name__, oracle.__name__, tfidf_matrix.__module__, pagerank.__module__}):
-        source = getattr(sys.modules.get(module), "__file__", None)
-        if source and Path(source).is_file():
-            digest.update(Path(source).read_bytes())
+    for path in keyed_source_files():
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -270,8 +291,7 @@ class Supervised(ExtractiveSummarizer):
     def _fresh(self) -> None:
         """Drop the caches when a parameter changed since they were filled (set_params style)."""
         key = json.dumps(
-            [str(self.train_source), self.train_split, self.train_limit, self._training_params(),
-             str(self.model_dir)],
+            [str(self.train_source), self.train_split, self.train_limit, self._training_params(), str(self.model_dir)],
             sort_keys=True,
             default=str,
         )
@@ -310,6 +330,7 @@ class Supervised(ExtractiveSummarizer):
         """Where the model for these parameters and this training data is (or will be) stored."""
         self._fresh()
         if self._path is None:
+            import nltk
             import sklearn
 
             key = {
@@ -317,8 +338,10 @@ class Supervised(ExtractiveSummarizer):
                 "params": self._training_params(),
                 "estimator": repr(sorted(_make_estimator(self.model, self.seed).get_params().items())),
                 "feature_version": FEATURE_VERSION,
+                "text_pipeline": TEXT_PIPELINE_VERSION,
                 "code": _code_hash(),
                 "sklearn": sklearn.__version__,
+                "nltk": nltk.__version__,
             }
             digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode("utf-8")).hexdigest()
             folder = Path(self.model_dir).expanduser() if self.model_dir is not None else default_model_dir()
@@ -368,7 +391,7 @@ class Supervised(ExtractiveSummarizer):
             "training_text_hashes": {d.text_hash: d.id for d in corpus.documents},
             "training_normalized_hashes": {normalized_text_hash(d.text): d.id for d in corpus.documents},
             "documents": len(corpus.documents),
-            "sentences": int(len(labels)),
+            "sentences": len(labels),
             "positives": int(labels.sum()),
             "train_seconds": round(time.perf_counter() - started, 3),
         }
