@@ -1,4 +1,5 @@
-"""Write small but realistic synthetic run folders, following the runner's contract.
+"""Small but realistic synthetic run folders, built as the typed records of :mod:`sumbench.runfolder`
+and written by its ``write_run`` (the same writer the runner uses).
 
 ``write_run(path)`` writes 3 systems x 12 documents with one failed (document,
 system), a document whose article and title carry hostile HTML, a summary with
@@ -8,21 +9,28 @@ and mathtext characters.  ``write_run(path, variant="b")`` writes a second run o
 two (ROUGE moves), one system is dropped, one is added and one document is gone.
 
 ROUGE here is a small self-contained approximation (unigram, bigram and LCS F with
-max over references) -- good enough to look real, not meant to be correct ROUGE.
+max over references) -- good enough to look real, not meant to be correct ROUGE. Confidence
+intervals and pairwise tests are sumbench's own (:mod:`sumbench.scoring.aggregate`).
 """
 
 from __future__ import annotations
 
-import itertools
-import json
-import math
 import random
 import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from sumbench import runfolder
+from sumbench.records import Aggregate, DocumentScores, Failure, Summary
+from sumbench.runfolder import Comparison, CorpusInfo, DocumentEntry, Manifest, SystemEntry
+from sumbench.scoring.aggregate import aggregate, score_matrices, significance
 from sumbench.scoring.extractiveness import EXTRACTIVENESS_COLUMNS, extractiveness
+from sumbench.scoring.lengths import LENGTH_COLUMNS
 
 HOSTILE_SCRIPT = "<script>window.__pwned=1</script>"
 HOSTILE_IMG = '<img src=x onerror="window.__pwned=2">'
@@ -31,6 +39,7 @@ BOLD = "<b>bold</b>"
 HOSTILE_DOC = "doc-03"
 ODD_DOC = "cnn/2019 #7 <a>"
 FAILED = ("doc-05", "textrank")
+FAILURE_ERROR = "TimeoutError: summarizer took > 30 s <on this input>"
 ODD_SYSTEM = "tail <&> $x$"
 
 _WORDS = (
@@ -67,8 +76,6 @@ def _prf(overlap: int, n_sum: int, n_ref: int) -> tuple[float, float, float]:
 
 
 def _ngram_overlap(s: list[str], r: list[str], n: int) -> tuple[float, float, float]:
-    from collections import Counter
-
     cs = Counter(tuple(s[k : k + n]) for k in range(len(s) - n + 1))
     cr = Counter(tuple(r[k : k + n]) for k in range(len(r) - n + 1))
     return _prf(sum((cs & cr).values()), sum(cs.values()), sum(cr.values()))
@@ -97,25 +104,37 @@ def _rouge(summary: str, refs: list[str]) -> dict[str, float]:
     return out
 
 
-def _bootstrap_ci(x: np.ndarray, rng: np.random.Generator, samples: int = 1000) -> tuple[float, float]:
-    idx = rng.integers(0, len(x), size=(samples, len(x)))
-    means = x[idx].mean(axis=1)
-    return float(np.quantile(means, 0.025)), float(np.quantile(means, 0.975))
+ROUGE_METRICS = tuple(f"{r}_{x}" for r in ("rouge1", "rouge2", "rougeL") for x in ("p", "r", "f"))
+METRICS = (*ROUGE_METRICS, *LENGTH_COLUMNS, *EXTRACTIVENESS_COLUMNS)
+TESTED = ("rouge1_f", "rouge2_f", "rougeL_f")
 
 
-def _holm(ps: list[float]) -> list[float]:
-    order = sorted(range(len(ps)), key=lambda k: ps[k])
-    out = [0.0] * len(ps)
-    running = 0.0
-    for rank, k in enumerate(order):
-        running = max(running, min(1.0, (len(ps) - rank) * ps[k]))
-        out[k] = running
-    return out
+@dataclass(frozen=True)
+class Synthetic:
+    """The records of one synthetic run folder, as :func:`sumbench.runfolder.write_run` takes them."""
+
+    manifest: Manifest
+    documents: tuple[DocumentEntry, ...]
+    summaries: tuple[Summary, ...]
+    scores: tuple[DocumentScores, ...]
+    aggregates: tuple[Aggregate, ...]
+    comparisons: tuple[Comparison, ...]
+    failures: tuple[Failure, ...]
+
+    def write(self, path: str | Path) -> Path:
+        return runfolder.write_run(
+            path,
+            self.manifest,
+            documents=self.documents,
+            summaries=self.summaries,
+            scores=self.scores,
+            aggregates=self.aggregates,
+            comparisons=self.comparisons,
+            failures=self.failures,
+        )
 
 
-def write_run(path: str | Path, *, variant: str = "a", seed: int = 13) -> Path:
-    root = Path(path)
-    root.mkdir(parents=True, exist_ok=True)
+def _documents(seed: int, variant: str) -> list[DocumentEntry]:
     rng = random.Random(seed)  # the corpus is the same in both variants
     doc_ids = [f"doc-{k:02d}" for k in range(1, 13)]
     doc_ids[6] = ODD_DOC
@@ -127,143 +146,115 @@ def write_run(path: str | Path, *, variant: str = "a", seed: int = 13) -> Path:
             sents[0] = f"Officials said {HOSTILE_SCRIPT} the market fell."
             sents[1] = f"A picture {HOSTILE_IMG} went viral & spread."
             title = HOSTILE_TITLE
-        text = " ".join(sents)
-        n_refs = 2 if k % 3 == 0 else 1
         refs = []
-        for _ in range(n_refs):
-            picked = [sents[0], sents[rng.randint(1, 3)]]
-            ref = " ".join(picked)
-            words = ref.split()
+        for _ in range(2 if k % 3 == 0 else 1):
+            words = " ".join([sents[0], sents[rng.randint(1, 3)]]).split()
             for _ in range(len(words) // 3):  # paraphrase a third of the words
                 words[rng.randrange(len(words))] = rng.choice(_WORDS)
             refs.append(" ".join(words))
-        documents.append({"id": doc_id, "title": title, "text": text, "references": refs})
+        documents.append(DocumentEntry(doc_id, " ".join(sents), tuple(refs), title))
     if variant == "b":
-        documents = [d for d in documents if d["id"] != "doc-12"]
+        documents = [d for d in documents if d.id != "doc-12"]
+    return documents
 
-    def lead(d, srng):
-        return " ".join(_sentences(d["text"])[: 3 if variant == "b" else 2])
 
-    def textrank(d, srng):
-        sents = _sentences(d["text"])
-        picked = sorted(srng.sample(range(len(sents)), 2))
-        out = " ".join(sents[i] for i in picked)
-        if d["id"] == "doc-02":
-            out += f" It was {BOLD} news."
-        return out
+def _systems(variant: str) -> dict[str, Callable[[DocumentEntry, random.Random], str]]:
+    def lead(d: DocumentEntry, srng: random.Random) -> str:
+        return " ".join(_sentences(d.text)[: 3 if variant == "b" else 2])
 
-    def tail(d, srng):
-        return " ".join(_sentences(d["text"])[-2:]) + " " + " ".join(srng.choice(_WORDS) for _ in range(5)) + "."
+    def textrank(d: DocumentEntry, srng: random.Random) -> str:
+        sents = _sentences(d.text)
+        out = " ".join(sents[i] for i in sorted(srng.sample(range(len(sents)), 2)))
+        return out + f" It was {BOLD} news." if d.id == "doc-02" else out
 
-    def lead1(d, srng):
-        return _sentences(d["text"])[0]
+    def tail(d: DocumentEntry, srng: random.Random) -> str:
+        return " ".join(_sentences(d.text)[-2:]) + " " + " ".join(srng.choice(_WORDS) for _ in range(5)) + "."
 
-    systems = {"lead": lead, "textrank": textrank, ODD_SYSTEM: tail}
+    def lead1(d: DocumentEntry, srng: random.Random) -> str:
+        return _sentences(d.text)[0]
+
     if variant == "b":
-        systems = {"lead": lead, "textrank": textrank, "lead1": lead1}
+        return {"lead": lead, "textrank": textrank, "lead1": lead1}
+    return {"lead": lead, "textrank": textrank, ODD_SYSTEM: tail}
 
-    rouge_metrics = [f"{r}_{x}" for r in ("rouge1", "rouge2", "rougeL") for x in ("p", "r", "f")]
-    length_metrics = ["words", "sentences", "compression", "ref_ratio"]
-    metrics = rouge_metrics + length_metrics + list(EXTRACTIVENESS_COLUMNS)
 
-    summaries, rows, failures = [], [], []
-    for label, fn in systems.items():
+def _values(d: DocumentEntry, summary: str) -> dict[str, float]:
+    words = len(_tok(summary))
+    ref_words = float(np.mean([len(_tok(r)) for r in d.references]))
+    return {
+        **_rouge(summary, list(d.references)),
+        "words": float(words),
+        "sentences": float(len(_sentences(summary))),
+        "compression": len(_tok(d.text)) / words,
+        "ref_ratio": words / ref_words,
+        **extractiveness(d.text, summary),
+    }
+
+
+def synthetic_run(
+    *, variant: str = "a", seed: int = 13, primary: str = "rouge2_f", baseline: str | None = "lead"
+) -> Synthetic:
+    """The records of a synthetic run (see the module docstring); ``primary``: the suite's primary metric."""
+    documents = _documents(seed, variant)
+    systems = _systems(variant)
+    summaries: list[Summary] = []
+    scores: list[DocumentScores] = []
+    failures: list[Failure] = []
+    for label, summarize in systems.items():
         srng = random.Random(f"{seed}-{label}")
         for d in documents:
-            if (d["id"], label) == FAILED:
-                failures.append({"doc_id": d["id"], "system": label, "stage": "summarize",
-                                 "error": "TimeoutError: summarizer took > 30 s <on this input>"})
+            if (d.id, label) == FAILED:
+                failures.append(Failure(d.id, label, "summarize", FAILURE_ERROR))
                 continue
-            summ = fn(d, srng)
-            summaries.append({"doc_id": d["id"], "system": label, "summary": summ, "cached": label == "lead"})
-            words = len(_tok(summ))
-            ref_words = float(np.mean([len(_tok(r)) for r in d["references"]]))
-            row = {"doc_id": d["id"], "system": label, **_rouge(summ, d["references"]),
-                   "words": words, "sentences": len(_sentences(summ)),
-                   "compression": len(_tok(d["text"])) / words, "ref_ratio": words / ref_words,
-                   **extractiveness(d["text"], summ)}
-            rows.append(row)
+            text = summarize(d, srng)
+            summaries.append(Summary(d.id, label, text, cached=label == "lead"))
+            scores.append(DocumentScores(d.id, label, _values(d, text)))
 
-    with (root / "scores.csv").open("w", encoding="utf-8", newline="") as fh:
-        import csv
+    labels = list(systems)
+    matrices = score_matrices(scores, labels, [d.id for d in documents], METRICS)
+    aggregates = aggregate(matrices, labels, n_samples=1000, confidence=0.95, seed=seed)
+    comparisons = significance(matrices, labels, TESTED, n_samples=1000, confidence=0.95, seed=seed)
 
-        w = csv.writer(fh)
-        w.writerow(["doc_id", "system", *metrics])
-        for r in rows:
-            w.writerow([r["doc_id"], r["system"], *(repr(float(r[m])) for m in metrics)])
+    manifest = Manifest(
+        suite_name="synthetic-news" + ("" if variant == "a" else "-v2"),
+        suite={"corpus": "synthetic", "systems": [{"use": "lead"}], "rouge": ["rouge1", "rouge2", "rougeL"]},
+        suite_path=None,
+        created="2025-01-02T03:04:05+00:00" if variant == "a" else "2025-02-03T04:05:06+00:00",
+        seed=seed,
+        versions={"python": "3.11.7", "sumbench": "0.1.0", "numpy": np.__version__},
+        corpus=CorpusInfo(
+            "synthetic",
+            "tests/_runfolder.py",
+            "sha256:0123abcd",
+            len(documents),
+            sum(len(d.references) for d in documents) / len(documents),
+        ),
+        rouge_signature="rouge1,2,L|stem=none|tok=[a-z0-9]+|multiref=max",
+        systems=tuple(
+            SystemEntry(label, label.split()[0], {"k": 2}, "1", cache_key=f"key-{k}") for k, label in enumerate(labels)
+        ),
+        metrics=METRICS,
+        primary_metric=primary,
+        confidence=0.95,
+        bootstrap_samples=1000,
+        significance_samples=1000,
+        baseline=baseline,
+        text_pipeline="synthetic-1",
+        cache=runfolder.CacheCounts(hits=12, misses=24),
+        warnings=("synthetic corpus: numbers mean nothing", "a warning with <html> & stuff"),
+        failures=len(failures),
+    )
+    return Synthetic(
+        manifest,
+        tuple(documents),
+        tuple(summaries),
+        tuple(scores),
+        tuple(aggregates),
+        tuple(comparisons),
+        tuple(failures),
+    )
 
-    nrng = np.random.default_rng(seed)
-    aggregates = []
-    for label in systems:
-        sys_rows = [r for r in rows if r["system"] == label]
-        for m in metrics:
-            x = np.array([r[m] for r in sys_rows], dtype=float)
-            lo, hi = _bootstrap_ci(x, nrng)
-            aggregates.append({"system": label, "metric": m, "mean": float(x.mean()),
-                               "ci_low": lo, "ci_high": hi, "n": int(len(x))})
 
-    significance = []
-    names = {"rouge1_f": "ROUGE-1 F", "rouge2_f": "ROUGE-2 F", "rougeL_f": "ROUGE-L F"}
-    for m in ("rouge1_f", "rouge2_f", "rougeL_f"):
-        recs = []
-        for a, b in itertools.combinations(systems, 2):
-            va = {r["doc_id"]: r[m] for r in rows if r["system"] == a}
-            vb = {r["doc_id"]: r[m] for r in rows if r["system"] == b}
-            shared = sorted(set(va) & set(vb))
-            d = np.array([va[k] - vb[k] for k in shared])
-            lo, hi = _bootstrap_ci(d, nrng)
-            boots = d[nrng.integers(0, len(d), size=(1000, len(d)))].mean(axis=1)
-            p_boot = float(min(1.0, 2 * min((boots <= 0).mean(), (boots >= 0).mean())))
-            signs = nrng.choice([-1.0, 1.0], size=(1000, len(d)))
-            p_perm = float(((np.abs((signs * d).mean(axis=1)) >= abs(d.mean()) - 1e-12).sum() + 1) / 1001)
-            recs.append({"metric": m, "a": a, "b": b, "diff": float(d.mean()), "diff_low": lo, "diff_high": hi,
-                         "p_bootstrap": p_boot, "p_permutation": p_perm, "n": len(d)})
-        for key in ("p_bootstrap", "p_permutation"):
-            for rec, p in zip(recs, _holm([r[key] for r in recs])):
-                rec[f"{key}_holm"] = p
-        for rec in recs:
-            sig = max(rec["p_bootstrap_holm"], rec["p_permutation_holm"]) < 0.05
-            better = rec["a"] if rec["diff"] > 0 else rec["b"]
-            if sig:
-                rec["verdict"] = (f"{better} is better than {rec['b'] if better == rec['a'] else rec['a']} on "
-                                  f"{names[m]} at 95% (diff {rec['diff']:+.3f}, p={rec['p_permutation_holm']:.3f}, Holm).")
-            else:
-                rec["verdict"] = (f"{rec['a']} and {rec['b']} are not distinguishable on {names[m]} at 95% "
-                                  f"(diff {rec['diff']:+.3f}, CI [{rec['diff_low']:+.3f}, {rec['diff_high']:+.3f}], "
-                                  f"p={rec['p_permutation_holm']:.2f}, Holm).")
-            rec["significant"] = sig
-        significance.extend(recs)
-
-    manifest = {
-        "suite_name": "synthetic-news" + ("" if variant == "a" else "-v2"),
-        "suite": {"corpus": "synthetic", "systems": [{"use": "lead"}], "rouge": ["rouge1", "rouge2", "rougeL"]},
-        "suite_path": None,
-        "created": "2025-01-02T03:04:05+00:00" if variant == "a" else "2025-02-03T04:05:06+00:00",
-        "seed": seed,
-        "versions": {"python": "3.11.7", "sumbench": "0.1.0", "numpy": np.__version__},
-        "corpus": {"name": "synthetic", "source": "tests/_runfolder.py", "fingerprint": "sha256:0123abcd",
-                   "documents": len(documents),
-                   "references_per_document": sum(len(d["references"]) for d in documents) / len(documents)},
-        "rouge_signature": "rouge1,2,L|stem=none|tok=[a-z0-9]+|multiref=max",
-        "systems": [{"label": label, "use": label.split()[0], "params": {"k": 2}, "version": "1"} for label in systems],
-        "metrics": metrics,
-        "confidence": 0.95,
-        "bootstrap_samples": 1000,
-        "cache": {"hits": 12, "misses": 24},
-        "warnings": ["synthetic corpus: numbers mean nothing", "a warning with <html> & stuff"],
-        "failures": len(failures),
-    }
-    (root / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    with (root / "documents.jsonl").open("w", encoding="utf-8") as fh:
-        for d in documents:
-            fh.write(json.dumps(d) + "\n")
-    with (root / "summaries.jsonl").open("w", encoding="utf-8") as fh:
-        for s in summaries:
-            fh.write(json.dumps(s) + "\n")
-    (root / "aggregates.json").write_text(json.dumps(aggregates, indent=1), encoding="utf-8")
-    (root / "significance.json").write_text(json.dumps(significance, indent=1), encoding="utf-8")
-    with (root / "failures.jsonl").open("w", encoding="utf-8") as fh:
-        for f in failures:
-            fh.write(json.dumps(f) + "\n")
-    assert not any(math.isnan(r["rouge1_f"]) for r in rows)
-    return root
+def write_run(path: str | Path, **options: Any) -> Path:
+    """Write :func:`synthetic_run` (``variant``, ``seed``, ``primary``, ``baseline``) as a run folder at ``path``."""
+    return synthetic_run(**options).write(path)

@@ -6,11 +6,13 @@ from __future__ import annotations
 import pytest
 
 from conftest import REPO
+from sumbench.reports import load_run
+from sumbench.reports.verdicts import is_close_call
 from sumbench.runner import run_suite
 from sumbench.suite import load_suite, with_overrides
 from test_report_browser import _open, browser  # noqa: F401 - the fixture is used by name
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.mark.parametrize("suite_name, systems, limit", [("news.toml", 5, 15), ("summeval-systems.toml", 16, 25)])
@@ -27,5 +29,7 @@ def test_real_suite_report_renders_cleanly(browser, tmp_path, suite_name, system
         assert dt.js("document.querySelectorAll('details.doc').length") == limit
         verdicts = dt.js("Array.from(document.querySelectorAll('#significance li')).map(li => li.textContent)")
         assert verdicts and all(" at 95% " in v for v in verdicts)
+        run = load_run(tmp_path / "run")  # the close calls listed are exactly those of the one definition
+        assert len(verdicts) == sum(is_close_call(c, run.confidence) for c in run.comparisons)
     finally:
         dt.ws.close()

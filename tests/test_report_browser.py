@@ -29,9 +29,19 @@ from sumbench.reports import compare_runs, render_report
 pytestmark = pytest.mark.browser
 
 CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage", "--hide-scrollbars", "--mute-audio"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--hide-scrollbars",
+    "--mute-audio",
+]
 
 
 def _chromium() -> str | None:
@@ -47,8 +57,9 @@ def _chromium() -> str | None:
 
 CHROMIUM = _chromium()
 if CHROMIUM is None:
-    pytest.skip("no chromium binary found (apt-get install chromium; or set SUMBENCH_CHROMIUM)",
-                allow_module_level=True)
+    pytest.skip(
+        "no chromium binary found (apt-get install chromium; or set SUMBENCH_CHROMIUM)", allow_module_level=True
+    )
 
 
 # --- a minimal WebSocket client (RFC 6455, client side, text frames) --------------------
@@ -59,9 +70,13 @@ class WebSocket:
         host, _, port = hostport.partition(":")
         self.sock = socket.create_connection((host, int(port or 80)), timeout=timeout)
         key = base64.b64encode(os.urandom(16)).decode()
-        self.sock.sendall((f"GET /{path} HTTP/1.1\r\nHost: {hostport}\r\nUpgrade: websocket\r\n"
-                           f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
-                           "Sec-WebSocket-Version: 13\r\n\r\n").encode())
+        self.sock.sendall(
+            (
+                f"GET /{path} HTTP/1.1\r\nHost: {hostport}\r\nUpgrade: websocket\r\n"
+                f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+                "Sec-WebSocket-Version: 13\r\n\r\n"
+            ).encode()
+        )
         head = b""
         while b"\r\n\r\n" not in head:
             chunk = self.sock.recv(4096)
@@ -173,9 +188,18 @@ class DevTools:
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
     profile = tmp_path_factory.mktemp("chromium-profile")
-    proc = subprocess.Popen([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--remote-debugging-port=0",
-                             "--window-size=1280,2000", "about:blank"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            CHROMIUM,
+            *FLAGS,
+            f"--user-data-dir={profile}",
+            "--remote-debugging-port=0",
+            "--window-size=1280,2000",
+            "about:blank",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     port_file = profile / "DevToolsActivePort"
     deadline = time.monotonic() + 60
     while not (port_file.exists() and port_file.read_text().strip()):
@@ -221,7 +245,8 @@ def test_report_loads_cleanly_and_hostile_strings_stay_inert(browser, report):
         assert dt.js("document.documentElement.dataset.reportReady") == "1"  # our inline script ran
         assert dt.js("document.scripts.length") == 1
         assert dt.js("document.querySelector('#doc-doc-03 .card.article .text').textContent").startswith(
-            "Officials said <script>window.__pwned=1</script>")
+            "Officials said <script>window.__pwned=1</script>"
+        )
         # leaderboard and figures
         assert dt.js("document.querySelectorAll('#leaderboard-table tbody tr').length") == 3
         imgs = dt.js("Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.src.slice(0, 22)])")
@@ -236,15 +261,20 @@ def test_report_loads_cleanly_and_hostile_strings_stay_inert(browser, report):
 def test_sorting_search_and_links(browser, report):
     dt = _open(browser, report.as_uri())
     try:
-        col = "Array.from(document.querySelectorAll('#leaderboard-table tbody tr')).map(r => r.cells[1].textContent.trim())"
+        col = (
+            "Array.from(document.querySelectorAll('#leaderboard-table tbody tr'))"
+            ".map(r => r.cells[1].textContent.trim())"
+        )
         before = dt.js(col)
         assert before[0] == "lead"
         dt.js("document.querySelectorAll('#leaderboard-table th')[3].click()")  # ROUGE-2 F, ascending
         assert dt.js(col) == before[::-1]
         assert dt.js("document.querySelectorAll('#leaderboard-table th')[3].getAttribute('aria-sort')") == "ascending"
         # search filters by id and title
-        dt.js("{ const b = document.getElementById('doc-search'); b.value = 'BREAKING'; "
-              "b.dispatchEvent(new Event('input')); }")
+        dt.js(
+            "{ const b = document.getElementById('doc-search'); b.value = 'BREAKING'; "
+            "b.dispatchEvent(new Event('input')); }"
+        )
         assert dt.js("document.querySelectorAll('details.doc:not(.hidden)').length") == 1
         assert dt.js("document.getElementById('doc-count').textContent") == "1 of 12 documents"
         dt.js("{ const b = document.getElementById('doc-search'); b.value = ''; b.dispatchEvent(new Event('input')); }")
@@ -289,9 +319,20 @@ def test_compare_page_loads_cleanly(browser, tmp_path):
 def test_screenshot(tmp_path, report):
     shot = tmp_path / "report.png"
     profile = tmp_path / "profile"
-    subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", f"--screenshot={shot}",
-                    "--window-size=1280,2000", report.as_uri()],
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120, check=False)
+    subprocess.run(
+        [
+            CHROMIUM,
+            *FLAGS,
+            f"--user-data-dir={profile}",
+            f"--screenshot={shot}",
+            "--window-size=1280,2000",
+            report.as_uri(),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=120,
+        check=False,
+    )
     assert shot.exists(), "chromium wrote no screenshot"
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"

@@ -16,13 +16,10 @@ from sumbench.scoring.stats import (
     Interval,
     PairwiseResult,
     bootstrap_ci,
-    close_calls,
     holm_bonferroni,
-    metric_display_name,
     paired_bootstrap,
     pairwise_comparisons,
     permutation_test,
-    verdict,
 )
 
 
@@ -52,7 +49,11 @@ def test_ci_matches_scipy_percentile_bootstrap() -> None:
     x = np.random.default_rng(5).gamma(2.0, 0.1, 37)
     ours = bootstrap_ci(x[None, :], n_samples=500, confidence=0.9, seed=3)[0]
     ref = scipy.stats.bootstrap(
-        (x,), np.mean, n_resamples=500, confidence_level=0.9, method="percentile",
+        (x,),
+        np.mean,
+        n_resamples=500,
+        confidence_level=0.9,
+        method="percentile",
         rng=np.random.default_rng(3),
     )
     assert ours.low == pytest.approx(ref.confidence_interval.low, rel=1e-12)
@@ -233,7 +234,6 @@ def test_no_common_documents() -> None:
     assert pb.to_dict()["diff"] is None
     (res,) = pairwise_comparisons(np.vstack([x, y]), ["a", "b"], "rouge1_f", n_samples=50)
     assert not res.significant and res.n == 0
-    assert "cannot be compared" in verdict(res)
 
 
 def test_paired_reproducible_and_seed_sensitive() -> None:
@@ -288,9 +288,7 @@ def test_pairwise_matches_standalone_functions() -> None:
     np.testing.assert_allclose(
         [r.p_permutation_holm for r in results], holm_bonferroni([r.p_permutation for r in results])
     )
-    np.testing.assert_allclose(
-        [r.p_bootstrap_holm for r in results], holm_bonferroni([r.p_bootstrap for r in results])
-    )
+    np.testing.assert_allclose([r.p_bootstrap_holm for r in results], holm_bonferroni([r.p_bootstrap for r in results]))
     assert all(r.significant == (r.p_permutation_holm < 0.1) for r in results)
 
 
@@ -316,59 +314,7 @@ def test_to_dict_is_plain_json() -> None:
     json.dumps(permutation_test(x, y, n_samples=50).to_dict(), allow_nan=False)
 
 
-# ---------------------------------------------------------------- words
-
-
-def _result(**kw) -> PairwiseResult:
-    base = dict(
-        metric="rouge2_f", system_a="lead", system_b="textrank", n=1000, mean_a=0.2, mean_b=0.1959,
-        diff=0.0041, low=-0.0020, high=0.0102, confidence=0.95, p_bootstrap=0.2, p_permutation=0.21,
-        p_bootstrap_holm=0.2, p_permutation_holm=0.21, significant=False, n_samples=1000,
-    )
-    base.update(kw)
-    return PairwiseResult(**base)
-
-
-def test_metric_display_names() -> None:
-    assert metric_display_name("rouge2_f") == "ROUGE-2 F"
-    assert metric_display_name("rougeLsum_r") == "ROUGE-Lsum R"
-    assert metric_display_name("rougeL_p") == "ROUGE-L P"
-    assert metric_display_name("bertscore_f1") == "bertscore_f1"
-
-
-def test_verdict_not_distinguishable() -> None:
-    assert verdict(_result(), 0.95) == (
-        "lead and textrank are not distinguishable on ROUGE-2 F at 95% "
-        "(difference +0.41 points, 95% CI -0.20 to +1.02, Holm-adjusted p=0.21)."
-    )
-
-
-def test_verdict_winner_oriented() -> None:
-    r = _result(system_a="lead", system_b="oracle", diff=-0.098, low=-0.105, high=-0.091,
-                p_permutation_holm=0.000999, significant=True)
-    assert verdict(r) == (
-        "oracle beats lead on ROUGE-2 F at 95% (+9.80 points, 95% CI +9.10 to +10.50, Holm-adjusted p<0.001)."
-    )
-    # a stricter level can turn it into a non-result
-    r2 = _result(p_permutation_holm=0.03, significant=True)
-    assert "beats" in verdict(r2) and "not distinguishable on ROUGE-2 F at 99%" in verdict(r2, 0.99)
-
-
-def test_verdict_non_rouge_metric_has_no_points() -> None:
-    text = verdict(_result(metric="length_ratio", diff=0.5, low=0.1, high=0.9, p_permutation_holm=0.2))
-    assert "on length_ratio" in text and "points" not in text and "+0.5" in text
-
-
-def test_close_calls_rule() -> None:
-    rs = [
-        _result(system_b="x", significant=False, diff=0.03),
-        _result(system_b="y", significant=True, diff=0.004),
-        _result(system_b="z", significant=True, diff=-0.05),
-    ]
-    assert [r.system_b for r in close_calls(rs)] == ["x", "y"]
-    assert [r.system_b for r in close_calls(rs, min_effect=0.0)] == ["x"]
-    with pytest.raises(ValueError):
-        close_calls(rs, min_effect=-1)
+# ---------------------------------------------------------------- results
 
 
 def test_interval_is_frozen() -> None:

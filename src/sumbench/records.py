@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 
 def _frozen_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -41,7 +42,7 @@ class Corpus:
     name: str
     source: str
     documents: tuple[Document, ...]
-    skipped: tuple["Failure", ...] = ()
+    skipped: tuple[Failure, ...] = ()
 
     @property
     def fingerprint(self) -> str:
@@ -73,9 +74,10 @@ class Summary:
 
 @dataclass(frozen=True)
 class Failure:
-    """A document that failed at some stage; recorded in the run instead of crashing it."""
+    """A document that failed at some stage; recorded in the run instead of crashing it. ``doc_id`` is
+    None only for a corpus record unreadable enough to have no id; ``system`` is None at the load stage."""
 
-    doc_id: str
+    doc_id: str | None
     system: str | None
     stage: str
     error: str

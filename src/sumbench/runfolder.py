@@ -28,11 +28,11 @@ import json
 import math
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 
@@ -210,20 +210,23 @@ def _read_json_entries(path: Path) -> Iterator[_Fields]:
 
 
 # --- writing helpers ----------------------------------------------------------------------
-def _atomic_write(path: Path, write: Any) -> None:
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+def _atomic_write(path: Path, write: Callable[[IO[str]], object]) -> None:
     """Write through ``write(handle)`` into a temporary file beside ``path``, then rename it over."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", newline="", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-    )
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with handle:
+        with open(descriptor, "w", encoding="utf-8", newline="") as handle:
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(handle.name, path)
+        os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes 0600 files; keep the usual permissions
+        os.replace(temporary, path)
     except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
+        Path(temporary).unlink(missing_ok=True)
         raise
 
 
@@ -236,7 +239,7 @@ def _write_json(path: Path, data: Any) -> None:
 
 
 def _write_jsonl(path: Path, rows: Iterable[Mapping[str, Any]]) -> None:
-    def write(handle: io.TextIOBase) -> None:
+    def write(handle: IO[str]) -> None:
         for row in rows:
             handle.write(_dump(row) + "\n")
 
@@ -253,13 +256,23 @@ class CorpusInfo:
     references_per_document: float
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "source": self.source, "fingerprint": self.fingerprint,
-                "documents": self.documents, "references_per_document": self.references_per_document}
+        return {
+            "name": self.name,
+            "source": self.source,
+            "fingerprint": self.fingerprint,
+            "documents": self.documents,
+            "references_per_document": self.references_per_document,
+        }
 
     @classmethod
     def from_json(cls, f: _Fields) -> CorpusInfo:
-        return cls(f.text("name"), f.text("source"), f.text("fingerprint"), f.integer("documents"),
-                   f.number("references_per_document"))
+        return cls(
+            f.text("name"),
+            f.text("source"),
+            f.text("fingerprint"),
+            f.integer("documents"),
+            f.number("references_per_document"),
+        )
 
 
 @dataclass(frozen=True)
@@ -278,13 +291,27 @@ class SystemEntry:
         object.__setattr__(self, "params", _frozen(self.params))
 
     def to_json(self) -> dict[str, Any]:
-        return {"label": self.label, "use": self.use, "params": _plain(self.params), "version": self.version,
-                "cache_key": self.cache_key, "seconds": round(self.seconds, 3), "cache_hits": self.cache_hits}
+        return {
+            "label": self.label,
+            "use": self.use,
+            "params": _plain(self.params),
+            "version": self.version,
+            "cache_key": self.cache_key,
+            "seconds": round(self.seconds, 3),
+            "cache_hits": self.cache_hits,
+        }
 
     @classmethod
     def from_json(cls, f: _Fields) -> SystemEntry:
-        return cls(f.text("label"), f.text("use"), f.table("params", {}), f.text("version", "0"),
-                   f.text("cache_key", ""), f.number("seconds", 0.0), f.integer("cache_hits", 0))
+        return cls(
+            f.text("label"),
+            f.text("use"),
+            f.table("params", {}),
+            f.text("version", "0"),
+            f.text("cache_key", ""),
+            f.number("seconds", 0.0),
+            f.integer("cache_hits", 0),
+        )
 
 
 @dataclass(frozen=True)
@@ -357,8 +384,8 @@ class Manifest:
     def from_json(cls, path: Path, data: Mapping[str, Any]) -> Manifest:
         f = _Fields(path, data)
         schema = data.get("schema_version", 1)
-        versions = data.get("versions") if isinstance(data.get("versions"), Mapping) else {}
-        wrote = str(versions.get("sumbench", "an unknown version"))
+        versions = data.get("versions")
+        wrote = str(versions.get("sumbench", "an unknown version")) if isinstance(versions, Mapping) else "?"
         if not isinstance(schema, int) or isinstance(schema, bool):
             raise f.fail(f"field 'schema_version' should be an integer, got {schema!r}")
         if schema > SCHEMA_VERSION:
@@ -450,18 +477,24 @@ def _failure_json(x: Failure) -> dict[str, Any]:
 
 
 def _failure_from(f: _Fields) -> Failure:
-    return Failure(f.optional_text("doc_id"), f.optional_text("system"), f.text("stage", ""),
-                   f.text("error", ""))
+    return Failure(f.optional_text("doc_id"), f.optional_text("system"), f.text("stage", ""), f.text("error", ""))
 
 
 def _aggregate_json(a: Aggregate) -> dict[str, Any]:
-    return {"system": a.system, "metric": a.metric, "mean": _num_out(a.mean), "ci_low": _num_out(a.ci_low),
-            "ci_high": _num_out(a.ci_high), "n": a.n}
+    return {
+        "system": a.system,
+        "metric": a.metric,
+        "mean": _num_out(a.mean),
+        "ci_low": _num_out(a.ci_low),
+        "ci_high": _num_out(a.ci_high),
+        "n": a.n,
+    }
 
 
 def _aggregate_from(f: _Fields) -> Aggregate:
-    return Aggregate(f.text("system"), f.text("metric"), f.number("mean"), f.number("ci_low"), f.number("ci_high"),
-                     f.integer("n"))
+    return Aggregate(
+        f.text("system"), f.text("metric"), f.number("mean"), f.number("ci_low"), f.number("ci_high"), f.integer("n")
+    )
 
 
 # --- significance.json --------------------------------------------------------------------
@@ -493,19 +526,41 @@ class Comparison:
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"metric": self.metric, "a": self.a, "b": self.b}
-        for name in ("mean_a", "mean_b", "diff", "diff_low", "diff_high", "p_bootstrap", "p_permutation",
-                     "p_bootstrap_holm", "p_permutation_holm"):
+        for name in (
+            "mean_a",
+            "mean_b",
+            "diff",
+            "diff_low",
+            "diff_high",
+            "p_bootstrap",
+            "p_permutation",
+            "p_bootstrap_holm",
+            "p_permutation_holm",
+        ):
             out[name] = _num_out(getattr(self, name))
         out.update(significant=self.significant, n=self.n, n_samples=self.n_samples, confidence=self.confidence)
         return out
 
     @classmethod
-    def from_json(cls, f: _Fields) -> Comparison:
+    def from_json(cls, f: _Fields, confidence: float = 0.95) -> Comparison:
+        """``confidence``: the level when the entry has none (schema 1 wrote none: pass the manifest's)."""
         return cls(
-            f.text("metric"), f.text("a"), f.text("b"), f.number("mean_a", math.nan), f.number("mean_b", math.nan),
-            f.number("diff"), f.number("diff_low"), f.number("diff_high"), f.number("p_bootstrap"), f.number("p_permutation"),
-            f.number("p_bootstrap_holm"), f.number("p_permutation_holm"), f.flag("significant", False), f.integer("n"),
-            f.integer("n_samples", 0), f.number("confidence", 0.95),
+            f.text("metric"),
+            f.text("a"),
+            f.text("b"),
+            f.number("mean_a", math.nan),
+            f.number("mean_b", math.nan),
+            f.number("diff"),
+            f.number("diff_low"),
+            f.number("diff_high"),
+            f.number("p_bootstrap"),
+            f.number("p_permutation"),
+            f.number("p_bootstrap_holm"),
+            f.number("p_permutation_holm"),
+            f.flag("significant", False),
+            f.integer("n"),
+            f.integer("n_samples", 0),
+            f.number("confidence", confidence),
         )
 
 
@@ -560,7 +615,7 @@ class ScoreTable:
 
 
 def write_scores(path: Path, rows: Iterable[DocumentScores], metrics: Sequence[str]) -> None:
-    def write(handle: io.TextIOBase) -> None:
+    def write(handle: IO[str]) -> None:
         writer = csv.writer(handle)
         writer.writerow(["doc_id", "system", *metrics])
         for row in rows:
@@ -724,8 +779,9 @@ def load_run(path: str | Path) -> Run:
     scores = read_scores(root / SCORES)
     aggregates = tuple(_aggregate_from(f) for f in _read_json_entries(root / AGGREGATES))
     comparisons = (
-        tuple(Comparison.from_json(f) for f in _read_json_entries(root / SIGNIFICANCE))
-        if (root / SIGNIFICANCE).exists() else ()
+        tuple(Comparison.from_json(f, manifest.confidence) for f in _read_json_entries(root / SIGNIFICANCE))
+        if (root / SIGNIFICANCE).exists()
+        else ()
     )
     failures = tuple(_failure_from(f) for f in _read_jsonl(root / FAILURES)) if (root / FAILURES).exists() else ()
     return Run(root, manifest, tuple(documents), summaries, scores, aggregates, comparisons, failures)

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sumbench.runfolder import Run, RunFolderError, ScoreTable, load_run
+
 from .compare import compare_runs
-from .data import Run, RunFolderError, ScoreTable, load_run
 from .html import render_html, write_html
 from .markdown import render_markdown, write_markdown
 from .plots import render_figures

@@ -8,8 +8,8 @@ gives the paired permutation p-value Holm-adjusted over all comparisons, and mar
 the moves that survive it.  Then the summaries whose text changed (old vs. new with a
 word diff), and the systems and documents present in only one run.
 
-Uses :func:`sumbench.scoring.stats.paired_bootstrap`, ``permutation_test`` and
-``holm_bonferroni`` when available, else a small local equivalent.
+Statistics are :func:`sumbench.scoring.stats.paired_bootstrap`, ``permutation_test`` and
+``holm_bonferroni``.
 """
 
 from __future__ import annotations
@@ -17,60 +17,32 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from . import model
-from .data import Run, load_run
-from .markdown import md_escape
-from .plots import metric_label
+from sumbench.runfolder import Run, load_run
+from sumbench.scoring.stats import holm_bonferroni, paired_bootstrap, permutation_test
 
-__all__ = ["compare_runs", "comparison"]
+from .common import fmt, metric_label
+from .html import environment
+from .markdown import md_escape
+
+__all__ = ["compare_runs", "comparison", "word_diff"]
 
 MAX_MD_CHANGES = 50
+#: Besides the ROUGE F metrics, the columns of the "all shared systems" table.
+DISPLAY_OTHER = ("words", "coverage", "density")
 
 
-# --- statistics (stats.py if present) ----------------------------------------------------
-def _paired(b: np.ndarray, a: np.ndarray, n_samples: int, confidence: float, seed: int) -> tuple[float, float, float, float]:
-    """diff = mean(b - a), CI low, CI high, two-sided p (permutation)."""
-    try:
-        from sumbench.scoring.stats import paired_bootstrap, permutation_test
-
-        pb = paired_bootstrap(b, a, n_samples=n_samples, confidence=confidence, seed=seed)
-        pt = permutation_test(b, a, n_samples=n_samples, seed=seed)
-        return pb.diff, pb.low, pb.high, pt.p_value
-    except ImportError:  # pragma: no cover - exercised only without stats.py
-        d = b - a
-        if d.size == 0:
-            return math.nan, math.nan, math.nan, math.nan
-        rng = np.random.default_rng(seed)
-        idx = rng.integers(0, d.size, size=(n_samples, d.size))
-        means = d[idx].mean(axis=1)
-        tail = (1 - confidence) / 2
-        lo, hi = np.quantile(means, [tail, 1 - tail])
-        signs = rng.choice([-1.0, 1.0], size=(n_samples, d.size))
-        perm = np.abs((signs * d).mean(axis=1))
-        p = (np.sum(perm >= abs(d.mean()) - 1e-12) + 1) / (n_samples + 1)
-        return float(d.mean()), float(lo), float(hi), float(p)
-
-
-def _holm(ps: Sequence[float]) -> list[float]:
-    try:
-        from sumbench.scoring.stats import holm_bonferroni
-
-        return [float(x) for x in holm_bonferroni(np.asarray(ps, dtype=float))] if len(ps) else []
-    except ImportError:  # pragma: no cover
-        finite = [(p, k) for k, p in enumerate(ps) if math.isfinite(p)]
-        finite.sort()
-        out = [math.nan] * len(ps)
-        running, m = 0.0, len(finite)
-        for rank, (p, k) in enumerate(finite):
-            running = max(running, min(1.0, (m - rank) * p))
-            out[k] = running
-        return out
+def _paired(
+    b: np.ndarray, a: np.ndarray, n_samples: int, confidence: float, seed: int
+) -> tuple[float, float, float, float]:
+    """diff = mean(b - a), its CI low and high (paired bootstrap), two-sided permutation p."""
+    pb = paired_bootstrap(b, a, n_samples=n_samples, confidence=confidence, seed=seed)
+    pt = permutation_test(b, a, n_samples=n_samples, seed=seed)
+    return pb.diff, pb.low, pb.high, pt.p_value
 
 
 # --- word diff -------------------------------------------------------------------------------
@@ -110,20 +82,38 @@ def comparison(run_a: Run, run_b: Run, *, n_samples: int = 2000, seed: int = 0) 
             else:
                 diff = lo = hi = p = math.nan
             moved = bool(math.isfinite(lo) and math.isfinite(hi) and (lo > 0 or hi < 0))
-            rows.append({"system": s, "metric": m, "label": metric_label(m),
-                         "mean_a": run_a.mean(s, m), "mean_b": run_b.mean(s, m),
-                         "diff": diff, "low": lo, "high": hi, "p": p, "n": len(shared), "moved": moved})
-    for row, p_adj in zip(rows, _holm([r["p"] for r in rows])):
-        row["p_holm"] = p_adj
+            rows.append(
+                {
+                    "system": s,
+                    "metric": m,
+                    "label": metric_label(m),
+                    "mean_a": run_a.mean(s, m),
+                    "mean_b": run_b.mean(s, m),
+                    "diff": diff,
+                    "low": lo,
+                    "high": hi,
+                    "p": p,
+                    "n": len(shared),
+                    "moved": moved,
+                }
+            )
+    for row, p_adj in zip(rows, holm_bonferroni([r["p"] for r in rows])):
+        row["p_holm"] = float(p_adj)
         row["robust"] = bool(row["moved"] and math.isfinite(p_adj) and p_adj < 1 - conf)
     for r in rows:
-        r.update({"text_a": model.fmt(r["metric"], r["mean_a"]), "text_b": model.fmt(r["metric"], r["mean_b"]),
-                  "text_diff": _signed(r["metric"], r["diff"]),
-                  "text_ci": f"[{_signed(r['metric'], r['low'])}, {_signed(r['metric'], r['high'])}]"
-                  if math.isfinite(r["low"]) else ""})
+        r.update(
+            {
+                "text_a": fmt(r["metric"], r["mean_a"]),
+                "text_b": fmt(r["metric"], r["mean_b"]),
+                "text_diff": _signed(r["metric"], r["diff"]),
+                "text_ci": f"[{_signed(r['metric'], r['low'])}, {_signed(r['metric'], r['high'])}]"
+                if math.isfinite(r["low"])
+                else "",
+            }
+        )
 
-    docs_a = {d["id"]: d for d in run_a.documents}
-    docs_b = {d["id"]: d for d in run_b.documents}
+    docs_a = {d.id: d for d in run_a.documents}
+    docs_b = {d.id: d for d in run_b.documents}
     changed = []
     for s in systems:
         for doc_id in docs_a:
@@ -132,34 +122,56 @@ def comparison(run_a: Run, run_b: Run, *, n_samples: int = 2000, seed: int = 0) 
             sa, sb = run_a.summary(doc_id, s), run_b.summary(doc_id, s)
             if sa is None and sb is None:
                 continue
-            old = sa["summary"] if sa else None
-            new = sb["summary"] if sb else None
+            old = sa.text if sa else None
+            new = sb.text if sb else None
             if old == new:
                 continue
             old_segs, new_segs = word_diff(old or "", new or "")
-            changed.append({"doc_id": doc_id, "system": s, "old": old, "new": new,
-                            "old_segments": old_segs, "new_segments": new_segs})
-    text_changed = [d for d in docs_a if d in docs_b and (docs_a[d]["text"], docs_a[d]["references"])
-                    != (docs_b[d]["text"], docs_b[d]["references"])]
-    fa = (run_a.manifest.get("corpus") or {}).get("fingerprint")
-    fb = (run_b.manifest.get("corpus") or {}).get("fingerprint")
+            changed.append(
+                {
+                    "doc_id": doc_id,
+                    "system": s,
+                    "old": old,
+                    "new": new,
+                    "old_segments": old_segs,
+                    "new_segments": new_segs,
+                }
+            )
+    text_changed = [
+        d
+        for d in docs_a
+        if d in docs_b and (docs_a[d].text, docs_a[d].references) != (docs_b[d].text, docs_b[d].references)
+    ]
+    fa, fb = run_a.manifest.corpus.fingerprint, run_b.manifest.corpus.fingerprint
     warnings = []
     if fa and fb and fa != fb:
         warnings.append(f"The corpora differ (fingerprint {fa} vs. {fb}): only shared documents are paired.")
     if text_changed:
-        warnings.append(f"{len(text_changed)} shared document(s) have a different article or references in B: "
-                        + ", ".join(text_changed[:10]) + ("…" if len(text_changed) > 10 else ""))
-    sig_a = (run_a.manifest.get("rouge_signature"), run_b.manifest.get("rouge_signature"))
-    if sig_a[0] != sig_a[1]:
-        warnings.append(f"ROUGE signatures differ: {sig_a[0]} vs. {sig_a[1]}: scores may not be comparable.")
+        warnings.append(
+            f"{len(text_changed)} shared document(s) have a different article or references in B: "
+            + ", ".join(text_changed[:10])
+            + ("…" if len(text_changed) > 10 else "")
+        )
+    sig_a, sig_b = run_a.manifest.rouge_signature, run_b.manifest.rouge_signature
+    if sig_a != sig_b:
+        warnings.append(f"ROUGE signatures differ: {sig_a} vs. {sig_b}: scores may not be comparable.")
 
-    display = [m for m in metrics if m in run_a.f_metrics or m in model.LENGTH_METRICS[:1]
-               or m in ("coverage", "density")]
+    display = [m for m in metrics if m in run_a.f_metrics or m in DISPLAY_OTHER]
     return {
-        "a": {"name": run_a.name, "path": str(run_a.path), "created": str(run_a.manifest.get("created", "?")),
-              "docs": len(run_a.documents), "systems": len(run_a.systems)},
-        "b": {"name": run_b.name, "path": str(run_b.path), "created": str(run_b.manifest.get("created", "?")),
-              "docs": len(run_b.documents), "systems": len(run_b.systems)},
+        "a": {
+            "name": run_a.name,
+            "path": str(run_a.path),
+            "created": run_a.manifest.created,
+            "docs": len(run_a.documents),
+            "systems": len(run_a.systems),
+        },
+        "b": {
+            "name": run_b.name,
+            "path": str(run_b.path),
+            "created": run_b.manifest.created,
+            "docs": len(run_b.documents),
+            "systems": len(run_b.systems),
+        },
         "confidence": f"{conf:.0%}",
         "n_samples": n_samples,
         "seed": seed,
@@ -178,27 +190,34 @@ def comparison(run_a: Run, run_b: Run, *, n_samples: int = 2000, seed: int = 0) 
 
 
 def _signed(metric: str, value: float) -> str:
-    text = model.fmt(metric, value)
+    text = fmt(metric, value)
     return text if text.startswith("-") or text == "–" else "+" + text
 
 
 def _render_markdown(c: dict[str, Any]) -> str:
     lines = [f"# sumbench comparison: {md_escape(c['a']['name'])} → {md_escape(c['b']['name'])}", ""]
-    lines += [f"- **A**: {md_escape(c['a']['path'])} ({md_escape(c['a']['created'])}, {c['a']['systems']} systems, "
-              f"{c['a']['docs']} documents)",
-              f"- **B**: {md_escape(c['b']['path'])} ({md_escape(c['b']['created'])}, {c['b']['systems']} systems, "
-              f"{c['b']['docs']} documents)",
-              f"- Paired bootstrap on shared documents, {c['confidence']} CI, {c['n_samples']} resamples, "
-              f"seed {c['seed']}. **Moved**: the CI of B − A excludes 0; † also significant after Holm "
-              f"over all {len(c['rows'])} comparisons (permutation test)."]
+    lines += [
+        f"- **A**: {md_escape(c['a']['path'])} ({md_escape(c['a']['created'])}, {c['a']['systems']} systems, "
+        f"{c['a']['docs']} documents)",
+        f"- **B**: {md_escape(c['b']['path'])} ({md_escape(c['b']['created'])}, {c['b']['systems']} systems, "
+        f"{c['b']['docs']} documents)",
+        f"- Paired bootstrap on shared documents, {c['confidence']} CI, {c['n_samples']} resamples, "
+        f"seed {c['seed']}. **Moved**: the CI of B − A excludes 0; † also significant after Holm "
+        f"over all {len(c['rows'])} comparisons (permutation test).",
+    ]
     for w in c["warnings"]:
         lines.append(f"- ⚠ {md_escape(w)}")
     lines += ["", "## Moved metrics", ""]
     if c["moved"]:
-        lines += ["| System | Metric | A | B | B − A | CI | p (Holm) |", "| :--- | :--- | ---: | ---: | ---: | ---: | ---: |"]
+        lines += [
+            "| System | Metric | A | B | B − A | CI | p (Holm) |",
+            "| :--- | :--- | ---: | ---: | ---: | ---: | ---: |",
+        ]
         for r in c["moved"]:
-            lines.append(f"| {md_escape(r['system'])} | {r['label']} | {r['text_a']} | {r['text_b']} | "
-                         f"**{r['text_diff']}**{' †' if r['robust'] else ''} | {r['text_ci']} | {r['p_holm']:.3g} |")
+            lines.append(
+                f"| {md_escape(r['system'])} | {r['label']} | {r['text_a']} | {r['text_b']} | "
+                f"**{r['text_diff']}**{' †' if r['robust'] else ''} | {r['text_ci']} | {r['p_holm']:.3g} |"
+            )
     else:
         lines.append("No metric moved significantly.")
     lines += ["", "## All shared systems", ""]
@@ -219,29 +238,37 @@ def _render_markdown(c: dict[str, Any]) -> str:
     if c["changed"]:
         lines += ["| Document | System | Old | New |", "| :--- | :--- | :--- | :--- |"]
         for ch in c["changed"][:MAX_MD_CHANGES]:
-            lines.append(f"| {md_escape(ch['doc_id'], 60)} | {md_escape(ch['system'])} | "
-                         f"{md_escape(ch['old'] if ch['old'] is not None else '(none)', 240)} | "
-                         f"{md_escape(ch['new'] if ch['new'] is not None else '(none)', 240)} |")
+            lines.append(
+                f"| {md_escape(ch['doc_id'], 60)} | {md_escape(ch['system'])} | "
+                f"{md_escape(ch['old'] if ch['old'] is not None else '(none)', 240)} | "
+                f"{md_escape(ch['new'] if ch['new'] is not None else '(none)', 240)} |"
+            )
         if len(c["changed"]) > MAX_MD_CHANGES:
             lines += ["", f"… and {len(c['changed']) - MAX_MD_CHANGES} more: see compare.html."]
     else:
         lines.append("No summary changed.")
     lines += ["", "## Only in one run", ""]
-    for key, what in (("only_a_systems", "Systems only in A"), ("only_b_systems", "Systems only in B"),
-                      ("only_a_docs", "Documents only in A"), ("only_b_docs", "Documents only in B")):
+    for key, what in (
+        ("only_a_systems", "Systems only in A"),
+        ("only_b_systems", "Systems only in B"),
+        ("only_a_docs", "Documents only in A"),
+        ("only_b_docs", "Documents only in B"),
+    ):
         items = c[key]
-        lines.append(f"- {what} ({len(items)}): " + (", ".join(md_escape(x) for x in items[:50]) or "none")
-                     + (" …" if len(items) > 50 else ""))
+        lines.append(
+            f"- {what} ({len(items)}): "
+            + (", ".join(md_escape(x) for x in items[:50]) or "none")
+            + (" …" if len(items) > 50 else "")
+        )
     lines.append("")
     return "\n".join(lines)
 
 
-def compare_runs(run_a: str | Path | Run, run_b: str | Path | Run, out_dir: str | Path, *,
-                 n_samples: int = 2000, seed: int = 0) -> dict[str, Path]:
+def compare_runs(
+    run_a: str | Path | Run, run_b: str | Path | Run, out_dir: str | Path, *, n_samples: int = 2000, seed: int = 0
+) -> dict[str, Path]:
     """Write ``compare.md`` and ``compare.html`` comparing run folder A (before) with
     B (after) into ``out_dir``; return ``{"markdown": path, "html": path}``."""
-    from .html import environment
-
     a = run_a if isinstance(run_a, Run) else load_run(run_a)
     b = run_b if isinstance(run_b, Run) else load_run(run_b)
     c = comparison(a, b, n_samples=n_samples, seed=seed)
@@ -250,6 +277,7 @@ def compare_runs(run_a: str | Path | Run, run_b: str | Path | Run, out_dir: str 
     md = out / "compare.md"
     md.write_text(_render_markdown(c), encoding="utf-8")
     html = out / "compare.html"
-    html.write_text(environment().get_template("compare.html.j2").render(c=c, metric_label=metric_label),
-                    encoding="utf-8")
+    html.write_text(
+        environment().get_template("compare.html.j2").render(c=c, metric_label=metric_label), encoding="utf-8"
+    )
     return {"markdown": md, "html": html}

@@ -18,10 +18,13 @@ from typing import Any
 
 import jinja2
 
+from sumbench.runfolder import Run
+from sumbench.text import words
+
 from . import model
-from .data import Run
+from .common import fmt, metric_label
 from .markdown import FIGURE_CAPTIONS
-from .plots import metric_label
+from .verdicts import CLOSE_P
 
 __all__ = ["environment", "render_html", "write_html", "data_uri"]
 
@@ -37,7 +40,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["fmt"] = model.fmt
+    env.filters["fmt"] = fmt
     env.filters["metric_label"] = metric_label
     env.filters["sortval"] = _sortval
     return env
@@ -58,66 +61,80 @@ def _documents(run: Run, anchors: Mapping[str, str]) -> list[dict[str, Any]]:
     pm = run.primary_metric
     systems = list(run.systems)
     scores = {s: run.scores.by_doc(s, pm) for s in systems} if pm else {}
-    words = {s: run.scores.by_doc(s, "words") for s in systems} if "words" in run.scores.columns else {}
-    failed = {(f.get("doc_id"), f.get("system")): f for f in run.failures}
+    lengths = {s: run.scores.by_doc(s, "words") for s in systems} if "words" in run.scores.columns else {}
+    failed = {(f.doc_id, f.system): f for f in run.failures}
     docs = []
     for d in run.documents:
-        grams = model.reference_ngrams(d["references"])
-        cards = []
+        grams = model.reference_ngrams(d.references)
+        cards: list[dict[str, Any]] = []
         for s in systems:
-            summ = run.summary(d["id"], s)
-            fail = failed.get((d["id"], s))
-            score = scores.get(s, {}).get(d["id"], math.nan)
-            cards.append({
-                "system": s,
-                "segments": model.highlight(summ["summary"], grams) if summ else None,
-                "cached": bool(summ and summ.get("cached")),
-                "score": score,
-                "score_text": model.fmt(pm, score) if pm else "–",
-                "words": words.get(s, {}).get(d["id"]),
-                "failure": fail,
-            })
-        finite = [c for c in cards if isinstance(c["score"], float) and math.isfinite(c["score"])]
+            summary = run.summary(d.id, s)
+            score = scores.get(s, {}).get(d.id, math.nan)
+            cards.append(
+                {
+                    "system": s,
+                    "segments": model.highlight(summary.text, grams) if summary else None,
+                    "cached": bool(summary and summary.cached),
+                    "score": score,
+                    "score_text": fmt(pm, score) if pm else "–",
+                    "words": lengths.get(s, {}).get(d.id),
+                    "failure": failed.get((d.id, s)),
+                }
+            )
+        finite = [c for c in cards if math.isfinite(c["score"])]
         top = max(finite, key=lambda c: c["score"]) if finite else None
-        docs.append({
-            "id": d["id"],
-            "anchor": anchors[d["id"]],
-            "title": d.get("title"),
-            "search": f"{d['id']} {d.get('title') or ''}".lower(),
-            "article": model.highlight(d["text"], grams),
-            "article_words": len(d["text"].split()),
-            "references": [model.highlight(r, set()) for r in d["references"]],
-            "cards": cards,
-            "top": top,
-            "n_failed": sum(1 for c in cards if c["failure"]),
-        })
+        docs.append(
+            {
+                "id": d.id,
+                "anchor": anchors[d.id],
+                "title": d.title,
+                "search": f"{d.id} {d.title or ''}".lower(),
+                "article": model.highlight(d.text, grams),
+                "article_words": len(words(d.text)),
+                "references": [model.highlight(r, set()) for r in d.references],
+                "cards": cards,
+                "top": top,
+                "n_failed": sum(1 for c in cards if c["failure"]),
+            }
+        )
     return docs
 
 
 def context(run: Run, figures: Mapping[str, Mapping[str, Path]] | None = None) -> dict[str, Any]:
     """Everything the template shows, as plain data."""
     figures = figures or {}
-    anchors = model.anchor_ids([d["id"] for d in run.documents])
+    anchors = model.anchor_ids([d.id for d in run.documents])
     # a scored or failed document missing from documents.jsonl gets no anchor: links are dropped
-    lb = model.leaderboard(run)
     calls = model.close_calls(run)
     grouped: dict[str, list[dict[str, Any]]] = {}
     for c in calls:
         grouped.setdefault(c["label"], []).append(c)
     return {
         "h": model.header(run),
-        "lb": lb,
+        "lb": model.leaderboard(run),
         "anchors": anchors,
-        "figures": {name: {"uri": data_uri(p["png"]), "svg": Path(p["svg"]).name,
-                           "caption": FIGURE_CAPTIONS.get(name, name)} for name, p in figures.items()},
+        "figures": {
+            name: {"uri": data_uri(p["png"]), "svg": Path(p["svg"]).name, "caption": FIGURE_CAPTIONS.get(name, name)}
+            for name, p in figures.items()
+        },
         "calls": grouped,
+        "close_p": CLOSE_P,
         "against": model.baseline_verdicts(run),
         "n_calls": len(calls),
-        "n_tests": len(run.significance),
+        "n_tests": len(run.comparisons),
         "lengths": model.length_table(run),
         "extractive": model.extractiveness_table(run),
         "docs": _documents(run, anchors),
-        "failures": [{**f, "anchor": anchors.get(f.get("doc_id"))} for f in run.failures],
+        "failures": [
+            {
+                "doc_id": f.doc_id,
+                "system": f.system,
+                "stage": f.stage,
+                "error": f.error,
+                "anchor": anchors.get(f.doc_id) if f.doc_id is not None else None,
+            }
+            for f in run.failures
+        ],
         "systems": list(run.systems),
     }
 

@@ -12,8 +12,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from sumbench.runfolder import Run
+
 from . import model
-from .data import Run
+from .verdicts import CLOSE_P
 
 __all__ = ["md_escape", "render_markdown", "write_markdown"]
 
@@ -50,8 +52,11 @@ def _table(head: Sequence[str], rows: Sequence[Sequence[str]], align: Sequence[s
 
 def _figure(lines: list[str], figures: Mapping[str, Any], name: str) -> None:
     if name in figures:
-        lines += ["", f"![{FIGURE_CAPTIONS.get(name, name)}](figures/{name}.png)",
-                  f"<sub>[SVG](figures/{name}.svg)</sub>"]
+        lines += [
+            "",
+            f"![{FIGURE_CAPTIONS.get(name, name)}](figures/{name}.png)",
+            f"<sub>[SVG](figures/{name}.svg)</sub>",
+        ]
 
 
 def render_markdown(run: Run, figures: Mapping[str, Any] | None = None) -> str:
@@ -70,10 +75,13 @@ def render_markdown(run: Run, figures: Mapping[str, Any] | None = None) -> str:
         ("Created", md_escape(h["created"])),
         ("Seed", md_escape(h["seed"])),
         ("ROUGE", md_escape(h["rouge_signature"])),
-        ("Confidence", f"{h['confidence']} bootstrap CI"
-         + (f", {h['bootstrap_samples']} resamples" if h["bootstrap_samples"] else "")),
+        (
+            "Confidence",
+            f"{h['confidence']} bootstrap CI"
+            + (f", {h['bootstrap_samples']} resamples" if h["bootstrap_samples"] else ""),
+        ),
         ("Versions", md_escape(h["versions"] or "–")),
-        ("Cache", md_escape(h["cache"] or "–")),
+        ("Cache", md_escape(h["cache"])),
         ("Failures", f"{h['failures']} ([details](#failures))" if h["failures"] else "0"),
     ]
     lines += _table(["", ""], [[f"**{k}**", v] for k, v in info], ["l", "l"])
@@ -84,8 +92,11 @@ def render_markdown(run: Run, figures: Mapping[str, Any] | None = None) -> str:
     lb = model.leaderboard(run)
     lines += ["", "## Leaderboard", ""]
     if lb["rows"] and lb["metrics"]:
-        lines += [f"Mean ROUGE F x100 with {h['confidence']} confidence interval, ranked by {h['primary_label']}. "
-                  "**Bold**: best in the column; † not significantly different from the best.", ""]
+        lines += [
+            f"Mean ROUGE F x100 with {h['confidence']} confidence interval, ranked by {h['primary_label']}. "
+            "**Bold**: best in the column; † not significantly different from the best.",
+            "",
+        ]
         head = ["#", "System"] + lb["labels"] + ["docs", f"best / worst doc ({h['primary_label']})"]
         rows = []
         for r in lb["rows"]:
@@ -95,8 +106,10 @@ def render_markdown(run: Run, figures: Mapping[str, Any] | None = None) -> str:
                 cells.append(f"{t} {c['ci']}".strip())
             bw = "–"
             if r["best"]:
-                bw = (f"{md_escape(r['best']['doc_id'], 40)} ({r['best']['text']}) / "
-                      f"{md_escape(r['worst']['doc_id'], 40)} ({r['worst']['text']})")
+                bw = (
+                    f"{md_escape(r['best']['doc_id'], 40)} ({r['best']['text']}) / "
+                    f"{md_escape(r['worst']['doc_id'], 40)} ({r['worst']['text']})"
+                )
             docs = str(r["docs"]) + (f" ({r['failures']} failed)" if r["failures"] else "")
             rows.append([str(r["rank"]), md_escape(r["system"])] + cells + [docs, bw])
         lines += _table(head, rows, ["r", "l"] + ["r"] * len(lb["metrics"]) + ["r", "l"])
@@ -113,10 +126,14 @@ def render_markdown(run: Run, figures: Mapping[str, Any] | None = None) -> str:
     # significance
     lines += ["", "## Significance", ""]
     calls = model.close_calls(run)
-    if not run.significance:
+    if not run.comparisons:
         lines.append("_No pairwise tests in this run._")
     elif calls:
-        lines += ["Close calls (pairs the tests cannot separate, or only barely):", ""]
+        lines += [
+            f"Close calls: pairs the tests cannot separate at {h['confidence']}, or only barely "
+            f"(Holm-adjusted p ≥ {CLOSE_P:g}).",
+            "",
+        ]
         lines += [f"- {md_escape(c['verdict'])}" for c in calls[:MAX_CLOSE_CALLS]]
         if len(calls) > MAX_CLOSE_CALLS:
             lines.append(f"- … and {len(calls) - MAX_CLOSE_CALLS} more (see significance.json)")
@@ -129,9 +146,13 @@ def render_markdown(run: Run, figures: Mapping[str, Any] | None = None) -> str:
     lines += ["", "## Length", ""]
     if lt["metrics"]:
         lines += ["Means per summary; the references row measures the reference summaries the same way.", ""]
-        lines += _table(["System"] + lt["labels"],
-                        [[("_references_" if r["reference"] else md_escape(r["system"]))] +
-                         [c["text"] for c in r["cells"]] for r in lt["rows"]])
+        lines += _table(
+            ["System"] + lt["labels"],
+            [
+                [("_references_" if r["reference"] else md_escape(r["system"]))] + [c["text"] for c in r["cells"]]
+                for r in lt["rows"]
+            ],
+        )
     _figure(lines, figures, "lengths")
     _figure(lines, figures, "rouge_vs_length")
 
@@ -139,12 +160,16 @@ def render_markdown(run: Run, figures: Mapping[str, Any] | None = None) -> str:
     et = model.extractiveness_table(run)
     lines += ["", "## Extractiveness", ""]
     if et["metrics"]:
-        lines += ["Grusky et al. (2018) extractive fragments: coverage (share of summary words inside a fragment "
-                  "copied from the article), density (mean squared fragment length per summary word), compression "
-                  "(article words per summary word); novel n-grams: share of summary n-grams absent from the "
-                  "article; repeated n-grams: share repeating earlier ones in the summary. Means per system.", ""]
-        lines += _table(["System"] + et["labels"],
-                        [[md_escape(r["system"])] + [c["text"] for c in r["cells"]] for r in et["rows"]])
+        lines += [
+            "Grusky et al. (2018) extractive fragments: coverage (share of summary words inside a fragment "
+            "copied from the article), density (mean squared fragment length per summary word), fragment "
+            "compression (article words per summary word); novel n-grams: share of summary n-grams absent "
+            "from the article; repeated n-grams: share repeating earlier ones in the summary. Means per system.",
+            "",
+        ]
+        lines += _table(
+            ["System"] + et["labels"], [[md_escape(r["system"])] + [c["text"] for c in r["cells"]] for r in et["rows"]]
+        )
     else:
         lines.append("_No extractiveness columns in scores.csv._")
     _figure(lines, figures, "coverage_density")
@@ -152,15 +177,22 @@ def render_markdown(run: Run, figures: Mapping[str, Any] | None = None) -> str:
     # failures
     lines += ["", "## Failures", ""]
     if run.failures:
-        rows = [[md_escape(f.get("doc_id") or "–", 60), md_escape(f.get("system") or "–"), md_escape(f.get("stage")),
-                 md_escape(f.get("error"), 200)] for f in run.failures[:MAX_FAILURES]]
+        rows = [
+            [md_escape(f.doc_id or "–", 60), md_escape(f.system or "–"), md_escape(f.stage), md_escape(f.error, 200)]
+            for f in run.failures[:MAX_FAILURES]
+        ]
         lines += _table(["Document", "System", "Stage", "Error"], rows, ["l", "l", "l", "l"])
         if len(run.failures) > MAX_FAILURES:
             lines += ["", f"… and {len(run.failures) - MAX_FAILURES} more in failures.jsonl."]
     else:
         lines.append("No failures.")
-    lines += ["", "---", "", "<sub>Generated by sumbench from this run folder; "
-              "report.html has the per-document drill-down.</sub>", ""]
+    lines += [
+        "",
+        "---",
+        "",
+        "<sub>Generated by sumbench from this run folder; report.html has the per-document drill-down.</sub>",
+        "",
+    ]
     return "\n".join(lines)
 
 

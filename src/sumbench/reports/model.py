@@ -1,7 +1,6 @@
-"""What a report says, computed once from a :class:`Run` and rendered by both the
-Markdown and the HTML writers.  Everything here is plain data (dicts, lists, str,
-float); nothing is escaped or formatted for a particular output, except the number
-formatting helpers at the bottom.
+"""What a report says, computed once from a :class:`~sumbench.runfolder.Run` and rendered by both the
+Markdown and the HTML writers. Everything here is plain data (dicts, lists, str, float); nothing is
+escaped or formatted for a particular output beyond the number formatting of :func:`.common.fmt`.
 """
 
 from __future__ import annotations
@@ -14,84 +13,60 @@ from typing import Any
 
 import numpy as np
 
-from .data import Run
-from .plots import article_words, metric_label, reference_lengths, system_order
+from sumbench.runfolder import Comparison, Run
+from sumbench.scoring.extractiveness import EXTRACTIVENESS_COLUMNS
+from sumbench.scoring.lengths import LENGTH_COLUMNS
+
+from .common import article_words, fmt, metric_label, reference_lengths, system_order
+from .verdicts import is_close_call, is_significant, verdict
 
 __all__ = [
-    "LENGTH_METRICS",
-    "EXTRACTIVE_METRICS",
     "anchor_ids",
     "baseline_verdicts",
     "best_worst",
     "close_calls",
     "extractiveness_table",
-    "fmt",
     "header",
     "highlight",
     "leaderboard",
     "length_table",
+    "reference_ngrams",
 ]
 
-LENGTH_METRICS = ("words", "sentences", "compression", "ref_ratio")
-EXTRACTIVE_METRICS = (
-    "coverage", "density", "fragment_compression",
-    "novel_1gram", "novel_2gram", "novel_3gram", "redundancy_1gram", "redundancy_2gram",
-)
-#: How each metric is shown: (scale, decimals, suffix)
-_DISPLAY = {
-    "words": (1, 1, ""), "sentences": (1, 2, ""), "compression": (1, 1, "x"), "ref_ratio": (1, 2, ""),
-    "coverage": (1, 2, ""), "density": (1, 2, ""), "fragment_compression": (1, 1, "x"),
-    "novel_1gram": (100, 1, "%"), "novel_2gram": (100, 1, "%"), "novel_3gram": (100, 1, "%"),
-    "redundancy_1gram": (100, 1, "%"), "redundancy_2gram": (100, 1, "%"),
-}
-#: Close calls: pairs whose adjusted p-value is at least this (or not significant).
-CLOSE_P = 0.01
 
-
-def fmt(metric: str, value: Any) -> str:
-    """Format a value of ``metric`` for display (ROUGE x100, fractions as %)."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "–"
-    scale, dec, suffix = _DISPLAY.get(metric, (100, 2, "") if metric.startswith("rouge") else (1, 3, ""))
-    return f"{value * scale:.{dec}f}{suffix}"
-
-
-def column_label(metric: str) -> str:
-    label = metric_label(metric)
-    return {"novel 1-grams": "novel 1-grams", "compression": "compression"}.get(label, label)
+def _short_number(x: float) -> str:
+    """``1.333`` -> ``1.33``, ``2.0`` -> ``2``; ``?`` when not finite."""
+    return f"{x:.2f}".rstrip("0").rstrip(".") if math.isfinite(x) else "?"
 
 
 # --- header ----------------------------------------------------------------------------
 def header(run: Run) -> dict[str, Any]:
+    """The facts of the run: suite, corpus, settings, versions, cache, failures, warnings."""
     m = run.manifest
-    corpus = m.get("corpus") if isinstance(m.get("corpus"), dict) else {}
-    versions = m.get("versions") if isinstance(m.get("versions"), dict) else {}
-    n_docs = corpus.get("documents", len(run.documents))
-    rpd = corpus.get("references_per_document")
-    if not isinstance(rpd, (int, float)) and run.documents:
-        rpd = sum(len(d["references"]) for d in run.documents) / len(run.documents)
-    cache = m.get("cache") if isinstance(m.get("cache"), dict) else {}
-    failures = m.get("failures", len(run.failures))
+    rpd = m.corpus.references_per_document
+    if not math.isfinite(rpd) and run.documents:
+        rpd = sum(len(d.references) for d in run.documents) / len(run.documents)
+    primary = run.primary_metric
     return {
         "suite": run.name,
-        "suite_path": m.get("suite_path"),
-        "corpus_name": corpus.get("name", "?"),
-        "corpus_source": corpus.get("source"),
-        "corpus_fingerprint": corpus.get("fingerprint"),
-        "documents": n_docs,
-        "refs_per_doc": f"{rpd:.2f}".rstrip("0").rstrip(".") if isinstance(rpd, (int, float)) else "?",
-        "created": str(m.get("created", "?")),
-        "seed": m.get("seed", "?"),
-        "rouge_signature": str(m.get("rouge_signature", "?")),
-        "versions": ", ".join(f"{k} {v}" for k, v in versions.items()),
+        "suite_path": m.suite_path,
+        "corpus_name": m.corpus.name,
+        "corpus_source": m.corpus.source,
+        "corpus_fingerprint": m.corpus.fingerprint,
+        "documents": m.corpus.documents,
+        "refs_per_doc": _short_number(rpd),
+        "created": m.created,
+        "seed": m.seed,
+        "rouge_signature": m.rouge_signature,
+        "versions": ", ".join(f"{k} {v}" for k, v in m.versions.items()),
         "confidence": f"{run.confidence:.0%}",
-        "bootstrap_samples": m.get("bootstrap_samples"),
-        "cache": f"{cache.get('hits', 0)} hits, {cache.get('misses', 0)} misses" if cache else None,
-        "failures": failures if isinstance(failures, int) else len(run.failures),
-        "warnings": [str(w) for w in m.get("warnings", []) or []],
+        "bootstrap_samples": m.bootstrap_samples,
+        "cache": f"{m.cache.hits} hits, {m.cache.misses} misses",
+        "failures": m.failures or len(run.failures),
+        "warnings": list(m.warnings),
         "systems": len(run.systems),
-        "primary_metric": run.primary_metric,
-        "primary_label": metric_label(run.primary_metric) if run.primary_metric else "–",
+        "primary_metric": primary,
+        "primary_label": metric_label(primary) if primary else "–",
     }
 
 
@@ -120,38 +95,59 @@ def anchor_ids(doc_ids: Iterable[str], prefix: str = "doc-") -> dict[str, str]:
 
 # --- tables ----------------------------------------------------------------------------
 def _cell(run: Run, system: str, metric: str) -> dict[str, Any]:
-    agg = run.aggregate(system, metric) or {}
+    agg = run.aggregate(system, metric)
     mean = run.mean(system, metric)
-    lo, hi = agg.get("ci_low", math.nan), agg.get("ci_high", math.nan)
-    n = agg.get("n")
+    lo, hi = (agg.ci_low, agg.ci_high) if agg is not None else (math.nan, math.nan)
+    n: int | None = agg.n if agg is not None else None
     if n is None and metric in run.scores.columns:
         n = int(np.isfinite(run.scores.values(system, metric)).sum())
-    return {"metric": metric, "mean": mean, "ci_low": lo, "ci_high": hi, "n": n,
-            "text": fmt(metric, mean),
-            "ci": f"[{fmt(metric, lo)}, {fmt(metric, hi)}]" if math.isfinite(lo) and math.isfinite(hi) else "",
-            "best": False, "tied": False}
+    return {
+        "metric": metric,
+        "mean": mean,
+        "ci_low": lo,
+        "ci_high": hi,
+        "n": n,
+        "text": fmt(metric, mean),
+        "ci": f"[{fmt(metric, lo)}, {fmt(metric, hi)}]" if math.isfinite(lo) and math.isfinite(hi) else "",
+        "best": False,
+        "tied": False,
+    }
+
+
+def _comparison_index(run: Run) -> dict[tuple[str, str, str], Comparison]:
+    """``(metric, a, b)`` -> comparison, under both orders of the pair."""
+    index: dict[tuple[str, str, str], Comparison] = {}
+    for c in run.comparisons:
+        index[(c.metric, c.a, c.b)] = index[(c.metric, c.b, c.a)] = c
+    return index
 
 
 def leaderboard(run: Run) -> dict[str, Any]:
-    """Systems ranked by the primary metric x the ROUGE F metrics, mean and CI; the
-    best mean per column is flagged ``best``, and systems the significance tests
-    cannot tell from the best are flagged ``tied``."""
+    """Systems ranked by the primary metric x the ROUGE F metrics, mean and CI; the best mean per
+    column is flagged ``best``, and systems the significance tests cannot tell from the best are
+    flagged ``tied``."""
     metrics = list(run.f_metrics)
-    order = system_order(run)
     bw = best_worst(run)
-    failures: dict[str, int] = {}
+    failures: dict[str | None, int] = {}
     for f in run.failures:
-        failures[str(f.get("system"))] = failures.get(str(f.get("system")), 0) + 1
+        failures[f.system] = failures.get(f.system, 0) + 1
     rows = []
-    for rank, s in enumerate(order, 1):
+    for rank, s in enumerate(system_order(run), 1):
         cells = [_cell(run, s, m) for m in metrics]
-        docs = int(sum(1 for x in run.scores.systems if x == s))
-        rows.append({"rank": rank, "system": s, "cells": cells, "docs": docs,
-                     "failures": failures.get(s, 0), **bw.get(s, {"best": None, "worst": None})})
-    sig = {(r["metric"], r["a"], r["b"]): r for r in run.significance}
+        docs = sum(1 for x in run.scores.systems if x == s)
+        rows.append(
+            {
+                "rank": rank,
+                "system": s,
+                "cells": cells,
+                "docs": docs,
+                "failures": failures.get(s, 0),
+                **bw.get(s, {"best": None, "worst": None}),
+            }
+        )
+    tests = _comparison_index(run)
     for k, m in enumerate(metrics):
-        means = [row["cells"][k]["mean"] for row in rows]
-        finite = [x for x in means if math.isfinite(x)]
+        finite = [row["cells"][k]["mean"] for row in rows if math.isfinite(row["cells"][k]["mean"])]
         if not finite:
             continue
         top = max(finite)
@@ -160,94 +156,109 @@ def leaderboard(run: Run) -> dict[str, Any]:
             cell = row["cells"][k]
             cell["best"] = cell["mean"] == top
             if not cell["best"] and math.isfinite(cell["mean"]):
-                for lead in leaders:
-                    rec = sig.get((m, lead, row["system"])) or sig.get((m, row["system"], lead))
-                    if rec is not None and not rec.get("significant", False):
-                        cell["tied"] = True
-    return {"metrics": metrics, "labels": [metric_label(m) for m in metrics], "rows": rows,
-            "primary_metric": run.primary_metric}
+                pairs = [tests.get((m, lead, row["system"])) for lead in leaders]
+                cell["tied"] = any(c is not None and not is_significant(c, run.confidence) for c in pairs)
+    return {
+        "metrics": metrics,
+        "labels": [metric_label(m) for m in metrics],
+        "rows": rows,
+        "primary_metric": run.primary_metric,
+    }
+
+
+def _reference_cells(run: Run, metrics: Sequence[str]) -> list[dict[str, Any]] | None:
+    """The length cells of the reference summaries, measured like the systems' (None without any)."""
+    ref_words, ref_sents = reference_lengths(run)
+    if not ref_words.size:
+        return None
+    per_ref_article = np.repeat(article_words(run), [len(d.references) for d in run.documents])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios = per_ref_article / ref_words
+    ratios = ratios[np.isfinite(ratios)]
+    values = {
+        "words": float(ref_words.mean()),
+        "sentences": float(ref_sents.mean()),
+        "compression": float(ratios.mean()) if ratios.size else math.nan,
+        "ref_ratio": 1.0,
+    }
+    return [
+        {
+            "metric": m,
+            "mean": values.get(m, math.nan),
+            "text": fmt(m, values.get(m, math.nan)),
+            "ci": "",
+            "best": False,
+            "tied": False,
+        }
+        for m in metrics
+    ]
 
 
 def length_table(run: Run) -> dict[str, Any]:
-    metrics = [m for m in LENGTH_METRICS if m in run.scores.columns]
+    """Mean length statistics per system, with the reference summaries measured the same way on top."""
+    metrics = [m for m in LENGTH_COLUMNS if m in run.scores.columns]
     rows = [{"system": s, "reference": False, "cells": [_cell(run, s, m) for m in metrics]} for s in system_order(run)]
-    ref_words, ref_sents = reference_lengths(run)
-    ref_vals = {"words": ref_words.mean() if ref_words.size else math.nan,
-                "sentences": ref_sents.mean() if ref_sents.size else math.nan}
-    ref_cells = []
-    for m in metrics:
-        v = ref_vals.get(m, math.nan)
-        if m == "compression" and ref_words.size:
-            arts = article_words(run)
-            per_ref = np.repeat(arts, [len(d["references"]) for d in run.documents])
-            with np.errstate(divide="ignore", invalid="ignore"):
-                ratios = per_ref / ref_words
-            ratios = ratios[np.isfinite(ratios)]
-            v = float(ratios.mean()) if ratios.size else math.nan
-        if m == "ref_ratio":
-            v = 1.0
-        ref_cells.append({"metric": m, "mean": v, "text": fmt(m, v), "ci": "", "best": False, "tied": False})
-    if ref_words.size:
+    ref_cells = _reference_cells(run, metrics)
+    if ref_cells is not None:
         rows.insert(0, {"system": "references", "reference": True, "cells": ref_cells})
-    labels = {"words": "words", "sentences": "sentences", "compression": "compression (article/summary)",
-              "ref_ratio": "ratio to reference"}
-    return {"metrics": metrics, "labels": [labels[m] for m in metrics], "rows": rows}
+    return {"metrics": metrics, "labels": [metric_label(m) for m in metrics], "rows": rows}
 
 
 def extractiveness_table(run: Run) -> dict[str, Any]:
-    metrics = [m for m in EXTRACTIVE_METRICS if m in run.scores.columns]
-    labels = {"coverage": "coverage", "density": "density", "fragment_compression": "compression",
-              "novel_1gram": "novel 1-grams", "novel_2gram": "novel 2-grams", "novel_3gram": "novel 3-grams",
-              "redundancy_1gram": "repeated 1-grams", "redundancy_2gram": "repeated 2-grams"}
+    """Mean extractiveness statistics per system."""
+    metrics = [m for m in EXTRACTIVENESS_COLUMNS if m in run.scores.columns]
     rows = [{"system": s, "cells": [_cell(run, s, m) for m in metrics]} for s in system_order(run)]
-    return {"metrics": metrics, "labels": [labels[m] for m in metrics], "rows": rows}
-
-
-def _adj_p(rec: dict[str, Any]) -> float:
-    ps = [rec.get(k) for k in ("p_bootstrap_holm", "p_permutation_holm")]
-    ps = [p for p in ps if isinstance(p, float) and math.isfinite(p)]
-    if not ps:
-        ps = [p for p in (rec.get("p_bootstrap"), rec.get("p_permutation")) if isinstance(p, float) and math.isfinite(p)]
-    return max(ps) if ps else math.nan
+    return {"metrics": metrics, "labels": [metric_label(m) for m in metrics], "rows": rows}
 
 
 def close_calls(run: Run) -> list[dict[str, Any]]:
-    """Pairs the tests could not separate (or only barely: adjusted p >= 0.01), per
-    metric in run order, then by how close they are (largest p first)."""
+    """The close calls (:func:`~sumbench.reports.verdicts.is_close_call` at the run's confidence) with
+    their verdicts, per metric in run order, then closest first (largest p)."""
     order = {m: k for k, m in enumerate(run.metrics)}
-    out = []
-    for rec in run.significance:
-        p = _adj_p(rec)
-        if not rec.get("significant", False) or (math.isfinite(p) and p >= CLOSE_P):
-            verdict = rec.get("verdict") or (
-                f"{rec['a']} vs {rec['b']} on {metric_label(rec['metric'])}: difference "
-                f"{fmt(rec['metric'], rec.get('diff'))}, p={p:.3g}")
-            out.append({"metric": rec["metric"], "label": metric_label(rec["metric"]), "a": rec["a"], "b": rec["b"],
-                        "p": p, "significant": bool(rec.get("significant", False)), "verdict": str(verdict)})
+    out: list[dict[str, Any]] = []
+    for c in run.comparisons:
+        if is_close_call(c, run.confidence):
+            p = c.p_permutation_holm
+            out.append(
+                {
+                    "metric": c.metric,
+                    "label": metric_label(c.metric),
+                    "a": c.a,
+                    "b": c.b,
+                    "p": p,
+                    "significant": is_significant(c, run.confidence),
+                    "verdict": verdict(c, run.confidence),
+                }
+            )
     out.sort(key=lambda r: (order.get(r["metric"], len(order)), -(r["p"] if math.isfinite(r["p"]) else 2)))
     return out
 
 
 def baseline_verdicts(run: Run) -> dict[str, Any] | None:
-    """Every system against the suite's ``baseline`` (manifest key) on each tested metric: the
-    plain-sentence verdict of that pair, whether the system wins, loses or cannot be told apart."""
-    baseline = run.manifest.get("baseline")
+    """Every system against the suite's ``baseline`` on each tested metric: the verdict of that pair,
+    and whether the system is ``better``, ``worse`` or a ``tie``; None when the suite names no baseline."""
+    baseline = run.manifest.baseline
     if not baseline:
         return None
     order = {m: k for k, m in enumerate(run.metrics)}
-    rows = []
-    for rec in run.significance:
-        if baseline not in (rec["a"], rec["b"]):
+    rows: list[dict[str, Any]] = []
+    for c in run.comparisons:
+        if baseline not in (c.a, c.b):
             continue
-        other = rec["b"] if rec["a"] == baseline else rec["a"]
-        diff = rec.get("diff")
-        if isinstance(diff, (int, float)) and rec["a"] == baseline:
-            diff = -diff
+        other, diff = (c.b, -c.diff) if c.a == baseline else (c.a, c.diff)
         outcome = "tie"
-        if rec.get("significant"):
-            outcome = "better" if (diff or 0) > 0 else "worse"
-        rows.append({"system": other, "metric": rec["metric"], "label": metric_label(rec["metric"]),
-                     "diff": diff, "outcome": outcome, "verdict": str(rec.get("verdict", ""))})
+        if is_significant(c, run.confidence):
+            outcome = "better" if diff > 0 else "worse"
+        rows.append(
+            {
+                "system": other,
+                "metric": c.metric,
+                "label": metric_label(c.metric),
+                "diff": diff,
+                "outcome": outcome,
+                "verdict": verdict(c, run.confidence),
+            }
+        )
     rows.sort(key=lambda r: (order.get(r["metric"], len(order)), r["system"]))
     return {"baseline": baseline, "rows": rows}
 
@@ -265,8 +276,10 @@ def best_worst(run: Run) -> dict[str, dict[str, Any]]:
             continue
         best = max(vals, key=lambda t: t[1])
         worst = min(vals, key=lambda t: t[1])
-        out[s] = {"best": {"doc_id": best[0], "value": best[1], "text": fmt(pm, best[1])},
-                  "worst": {"doc_id": worst[0], "value": worst[1], "text": fmt(pm, worst[1])}}
+        out[s] = {
+            "best": {"doc_id": best[0], "value": best[1], "text": fmt(pm, best[1])},
+            "worst": {"doc_id": worst[0], "value": worst[1], "text": fmt(pm, worst[1])},
+        }
     return out
 
 

@@ -1,6 +1,6 @@
 """Figures for a run, drawn with matplotlib's object API (Agg canvas, no pyplot).
 
-Each ``plot_*`` function takes a :class:`~sumbench.reports.data.Run` and an output
+Each ``plot_*`` function takes a :class:`~sumbench.runfolder.Run` and an output
 folder, writes ``<name>.png`` and ``<name>.svg`` there and returns
 ``{"png": Path, "svg": Path}`` (or ``None`` when the run has nothing to draw, e.g. no
 significance tests).  No global matplotlib state is touched, so it is safe to call
@@ -14,31 +14,33 @@ ROUGE values are drawn x100.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from .data import Run
+from sumbench.runfolder import Run
+
+from .common import metric_label, reference_lengths, system_order
+from .verdicts import is_significant
 
 __all__ = [
     "FIGURES",
     "OKABE_ITO",
-    "metric_label",
     "plot_coverage_density",
     "plot_lengths",
     "plot_rouge_means",
     "plot_rouge_vs_length",
     "plot_significance",
-    "reference_lengths",
     "render_figures",
-    "system_order",
 ]
 
 #: Okabe & Ito (2008), in the order used for systems (yellow last: weak on white).
@@ -47,7 +49,8 @@ REFERENCE_COLOUR = "#999999"
 _MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 _HATCHES = ("", "//", "..", "xx")
 
-_STYLE = {
+#: rc parameters of every figure (keys are matplotlib rc names).
+_STYLE: dict[Any, Any] = {
     "font.size": 9.5,
     "axes.titlesize": 10.5,
     "axes.labelsize": 9.5,
@@ -60,9 +63,6 @@ _STYLE = {
     "svg.hashsalt": "sumbench",
     "legend.frameon": False,
 }
-
-_WORD = re.compile(r"[a-z0-9]+")
-_SENT_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+|\n+")
 
 
 def colour(k: int) -> str:
@@ -77,69 +77,10 @@ def hatch(k: int) -> str:
     return _HATCHES[(k // len(OKABE_ITO)) % len(_HATCHES)]
 
 
-def metric_label(metric: str) -> str:
-    """``rouge2_f`` -> ``ROUGE-2 F``; ``rougeLsum_r`` -> ``ROUGE-Lsum R``; others as is."""
-    m = re.fullmatch(r"rouge(\w+?)_([prf])", metric)
-    if m:
-        return f"ROUGE-{m.group(1)} {m.group(2).upper()}"
-    return {
-        "words": "words",
-        "sentences": "sentences",
-        "compression": "compression",
-        "ref_ratio": "ratio to reference",
-        "fragment_compression": "fragment compression",
-        "novel_1gram": "novel 1-grams",
-        "novel_2gram": "novel 2-grams",
-        "novel_3gram": "novel 3-grams",
-        "redundancy_1gram": "repeated 1-grams",
-        "redundancy_2gram": "repeated 2-grams",
-    }.get(metric, metric)
-
-
 def _text(label: str, width: int = 28) -> str:
     """A label safe for matplotlib text: mathtext ``$`` escaped, long labels cut."""
     label = label if len(label) <= width else label[: width - 1] + "…"
     return label.replace("\\", "\\\\").replace("$", r"\$")
-
-
-def system_order(run: Run) -> list[str]:
-    """Systems ranked by the primary metric (best first); unscored systems last."""
-    pm = run.primary_metric
-    systems = list(run.systems)
-    if pm is None:
-        return systems
-
-    def key(s: str) -> tuple[int, float]:
-        m = run.mean(s, pm)
-        return (1, 0.0) if math.isnan(m) else (0, -m)
-
-    return sorted(systems, key=key)
-
-
-def _length_functions() -> tuple[Callable[[str], list[str]], Callable[[str], list[str]]]:
-    """The toolkit's own word and sentence units (as used for scores.csv's length
-    columns), or a plain fallback when ``sumbench.corpora`` is unavailable."""
-    try:
-        from sumbench.corpora import split_sentences, words
-
-        return words, split_sentences
-    except ImportError:  # pragma: no cover - partial installs
-        return str.split, lambda t: [s for s in _SENT_END.split(t.strip()) if s.strip()]
-
-
-def reference_lengths(run: Run) -> tuple[np.ndarray, np.ndarray]:
-    """Words and sentences of every reference summary, counted like the summaries'
-    length columns (``sumbench.corpora.words`` / ``split_sentences``)."""
-    words, sentences = _length_functions()
-    w = [len(words(ref)) for d in run.documents for ref in d["references"]]
-    s = [len(sentences(ref)) for d in run.documents for ref in d["references"]]
-    return np.array(w, dtype=float), np.array(s, dtype=float)
-
-
-def article_words(run: Run) -> np.ndarray:
-    """Words per article, counted like the summaries' length columns."""
-    words, _ = _length_functions()
-    return np.array([len(words(d["text"])) for d in run.documents], dtype=float)
 
 
 def _finite(x: np.ndarray) -> np.ndarray:
@@ -161,7 +102,7 @@ def _figure(width: float, height: float) -> Figure:
 
 
 def _with_style(fn: Callable[..., dict[str, Path] | None]) -> Callable[..., dict[str, Path] | None]:
-    def wrapper(run: Run, out_dir: str | Path, *args, **kwargs):
+    def wrapper(run: Run, out_dir: str | Path, *args: Any, **kwargs: Any) -> dict[str, Path] | None:
         with matplotlib.rc_context(_STYLE):
             return fn(run, Path(out_dir), *args, **kwargs)
 
@@ -189,14 +130,21 @@ def plot_rouge_means(run: Run, out_dir: Path) -> dict[str, Path] | None:
         ax = axes[k // ncols][k % ncols]
         for i, s in enumerate(systems):
             mean = run.mean(s, metric)
-            agg = run.aggregate(s, metric) or {}
-            lo, hi = agg.get("ci_low", math.nan), agg.get("ci_high", math.nan)
+            agg = run.aggregate(s, metric)
+            lo, hi = (agg.ci_low, agg.ci_high) if agg is not None else (math.nan, math.nan)
             if math.isnan(mean):
                 continue
             c = colour(run.systems.index(s))
             if np.isfinite(lo) and np.isfinite(hi):
-                ax.errorbar(100 * mean, y[i], xerr=[[100 * max(mean - lo, 0)], [100 * max(hi - mean, 0)]],
-                            fmt="none", ecolor=c, elinewidth=1.6, capsize=3)
+                ax.errorbar(
+                    100 * mean,
+                    y[i],
+                    xerr=[[100 * max(mean - lo, 0)], [100 * max(hi - mean, 0)]],
+                    fmt="none",
+                    ecolor=c,
+                    elinewidth=1.6,
+                    capsize=3,
+                )
             ax.plot(100 * mean, y[i], marker=marker(run.systems.index(s)), color=c, markersize=6, linestyle="none")
         ax.set_title(metric_label(metric))
         ax.set_xlabel("mean F (x100)")
@@ -210,12 +158,16 @@ def plot_rouge_means(run: Run, out_dir: Path) -> dict[str, Path] | None:
     return _save(fig, out_dir, "rouge_means")
 
 
-def _boxplot(ax, data: Sequence[np.ndarray], colours: Sequence[str], hatches: Sequence[str]) -> None:
-    kwargs = dict(patch_artist=True, widths=0.6, showfliers=True,
-                  medianprops={"color": "black", "linewidth": 1.2},
-                  flierprops={"marker": ".", "markersize": 4, "markerfacecolor": "#555", "markeredgecolor": "none"},
-                  showmeans=True,
-                  meanprops={"marker": "D", "markersize": 3.5, "markerfacecolor": "white", "markeredgecolor": "black"})
+def _boxplot(ax: Axes, data: Sequence[np.ndarray], colours: Sequence[str], hatches: Sequence[str]) -> None:
+    kwargs: dict[str, Any] = dict(
+        patch_artist=True,
+        widths=0.6,
+        showfliers=True,
+        medianprops={"color": "black", "linewidth": 1.2},
+        flierprops={"marker": ".", "markersize": 4, "markerfacecolor": "#555", "markeredgecolor": "none"},
+        showmeans=True,
+        meanprops={"marker": "D", "markersize": 3.5, "markerfacecolor": "white", "markeredgecolor": "black"},
+    )
     data = [d if d.size else np.array([np.nan]) for d in data]
     try:
         bp = ax.boxplot(data, orientation="horizontal", **kwargs)
@@ -274,8 +226,16 @@ def plot_rouge_vs_length(run: Run, out_dir: Path) -> dict[str, Path] | None:
             continue
         c = colour(k)
         # (colour, marker) pairs stay distinct past eight systems: the marker cycle is shifted
-        ax.scatter(x, y, s=16, color=c, alpha=0.55 if len(run.systems) <= 8 else 0.4,
-                   marker=_MARKERS[(k + k // len(OKABE_ITO)) % len(_MARKERS)], edgecolors="none", label=_text(s))
+        ax.scatter(
+            x,
+            y,
+            s=16,
+            color=c,
+            alpha=0.55 if len(run.systems) <= 8 else 0.4,
+            marker=_MARKERS[(k + k // len(OKABE_ITO)) % len(_MARKERS)],
+            edgecolors="none",
+            label=_text(s),
+        )
         if x.size >= 3 and np.ptp(x) > 0:
             slope, icpt = np.polyfit(x, y, 1)
             xs = np.linspace(x.min(), x.max(), 2)
@@ -329,24 +289,17 @@ def plot_coverage_density(run: Run, out_dir: Path) -> dict[str, Path] | None:
     return _save(fig, out_dir, "coverage_density")
 
 
-def _p_value(rec: dict) -> float:
-    for key in ("p_permutation_holm", "p_bootstrap_holm", "p_permutation", "p_bootstrap"):
-        v = rec.get(key)
-        if isinstance(v, float) and math.isfinite(v):
-            return v
-    return math.nan
-
-
 @_with_style
 def plot_significance(run: Run, out_dir: Path) -> dict[str, Path] | None:
     """Pairwise tests per metric: a cell is blue when the row system is significantly
     better than the column system, vermillion when worse, grey when the test cannot
-    tell them apart; the number is the (Holm-adjusted) p-value."""
-    if not run.significance:
+    tell them apart (at the run's confidence); the number is the Holm-adjusted permutation
+    p-value, the one every verdict shows."""
+    if not run.comparisons:
         return None
-    tested = {r["metric"] for r in run.significance}
+    tested = {c.metric for c in run.comparisons}
     metrics = [m for m in run.metrics if m in tested] + sorted(tested - set(run.metrics))
-    systems = [s for s in system_order(run) if any(s in (r["a"], r["b"]) for r in run.significance)]
+    systems = [s for s in system_order(run) if any(s in (c.a, c.b) for c in run.comparisons)]
     n = len(systems)
     if n < 2:
         return None
@@ -358,23 +311,20 @@ def plot_significance(run: Run, out_dir: Path) -> dict[str, Path] | None:
     fig = _figure(1.4 + (side + 1.0) * ncols, 1.0 + (side + 1.0) * nrows)
     axes = fig.subplots(nrows, ncols, squeeze=False)
     better, worse, same, diag = "#0072B2", "#D55E00", "#e6e6e6", "#ffffff"
-    from matplotlib.colors import ListedColormap
-
     cmap = ListedColormap([worse, same, better, diag])
     for k, metric in enumerate(metrics):
         ax = axes[k // ncols][k % ncols]
         grid = np.full((n, n), 1.0)
         pvals = np.full((n, n), np.nan)
         np.fill_diagonal(grid, 3.0)
-        for r in run.significance:
-            if r["metric"] != metric or r["a"] not in idx or r["b"] not in idx:
+        for c in run.comparisons:
+            if c.metric != metric or c.a not in idx or c.b not in idx:
                 continue
-            i, j = idx[r["a"]], idx[r["b"]]
-            diff = r.get("diff", math.nan)
-            sig = bool(r.get("significant"))
-            val = 1.0 if not sig or not math.isfinite(diff) or diff == 0 else (2.0 if diff > 0 else 0.0)
+            i, j = idx[c.a], idx[c.b]
+            sig = is_significant(c, run.confidence)
+            val = 1.0 if not sig or not math.isfinite(c.diff) or c.diff == 0 else (2.0 if c.diff > 0 else 0.0)
             grid[i, j], grid[j, i] = val, 2.0 - val
-            pvals[i, j] = pvals[j, i] = _p_value(r)
+            pvals[i, j] = pvals[j, i] = c.p_permutation_holm
         ax.imshow(grid, cmap=cmap, vmin=-0.5, vmax=3.5, aspect="auto")
         ax.set_xticks(np.arange(n), [_text(s, 18) for s in systems], rotation=40, ha="right", rotation_mode="anchor")
         ax.set_yticks(np.arange(n), [_text(s, 18) for s in systems])
@@ -391,18 +341,31 @@ def plot_significance(run: Run, out_dir: Path) -> dict[str, Path] | None:
                     if i != j and np.isfinite(pvals[i, j]):
                         p = pvals[i, j]
                         txt = "<.001" if p < 0.001 else f"{p:.3f}" if p < 0.01 else f"{p:.2f}"
-                        ax.text(j, i, txt, ha="center", va="center", fontsize=7.5,
-                                color="white" if grid[i, j] in (0.0, 2.0) else "#333")
+                        ax.text(
+                            j,
+                            i,
+                            txt,
+                            ha="center",
+                            va="center",
+                            fontsize=7.5,
+                            color="white" if grid[i, j] in (0.0, 2.0) else "#333",
+                        )
         ax.set_title(metric_label(metric))
         ax.set_xlabel("column system")
         if k % ncols == 0:
             ax.set_ylabel("row system")
     for k in range(len(metrics), nrows * ncols):
         axes[k // ncols][k % ncols].set_visible(False)
-    fig.legend(handles=[Patch(color=better, label="row significantly better"),
-                        Patch(color=worse, label="row significantly worse"),
-                        Patch(color=same, label="not distinguishable")],
-               loc="outside lower center", ncols=3, fontsize=8.5)
+    fig.legend(
+        handles=[
+            Patch(color=better, label="row significantly better"),
+            Patch(color=worse, label="row significantly worse"),
+            Patch(color=same, label="not distinguishable"),
+        ],
+        loc="outside lower center",
+        ncols=3,
+        fontsize=8.5,
+    )
     fig.suptitle(f"Pairwise significance at {run.confidence:.0%} (cell text: Holm-adjusted p)", fontsize=11)
     return _save(fig, out_dir, "significance")
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
 from sumbench.records import Aggregate, DocumentScores
+from sumbench.runfolder import Comparison
 from sumbench.scoring import stats
 
 
@@ -66,37 +67,34 @@ def significance(
     n_samples: int,
     confidence: float,
     seed: int,
-) -> list[dict[str, Any]]:
-    """Paired bootstrap and permutation tests for every pair of systems on each metric, as the
-    ``significance.json`` records (with a plain-sentence verdict each)."""
-    records: list[dict[str, Any]] = []
+) -> list[Comparison]:
+    """Paired bootstrap and permutation tests (Holm-adjusted within each metric) for every pair of
+    systems on each metric: the ``significance.json`` records, numbers only."""
+    records: list[Comparison] = []
     if len(systems) < 2:
         return records
-    samples = significance_samples(len(systems), confidence, n_samples)
     for metric in metrics:
         for result in stats.pairwise_comparisons(
-            matrices[metric], list(systems), metric, n_samples=samples, confidence=confidence, seed=seed
+            matrices[metric], list(systems), metric, n_samples=n_samples, confidence=confidence, seed=seed
         ):
-            data = result.to_dict()
             records.append(
-                {
-                    "metric": metric,
-                    "a": result.system_a,
-                    "b": result.system_b,
-                    "mean_a": data["mean_a"],
-                    "mean_b": data["mean_b"],
-                    "diff": data["diff"],
-                    "diff_low": data["low"],
-                    "diff_high": data["high"],
-                    "p_bootstrap": data["p_bootstrap"],
-                    "p_permutation": data["p_permutation"],
-                    "p_bootstrap_holm": data["p_bootstrap_holm"],
-                    "p_permutation_holm": data["p_permutation_holm"],
-                    "significant": data["significant"],
-                    "n": data["n"],
-                    "n_samples": data["n_samples"],
-                    "close_call": result in stats.close_calls([result]),
-                    "verdict": stats.verdict(result, confidence),
-                }
+                Comparison(
+                    metric=metric,
+                    a=result.system_a,
+                    b=result.system_b,
+                    mean_a=result.mean_a,
+                    mean_b=result.mean_b,
+                    diff=result.diff,
+                    diff_low=result.low,
+                    diff_high=result.high,
+                    p_bootstrap=result.p_bootstrap,
+                    p_permutation=result.p_permutation,
+                    p_bootstrap_holm=result.p_bootstrap_holm,
+                    p_permutation_holm=result.p_permutation_holm,
+                    significant=result.significant,
+                    n=result.n,
+                    n_samples=result.n_samples,
+                    confidence=result.confidence,
+                )
             )
     return records

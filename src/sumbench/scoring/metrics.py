@@ -6,26 +6,12 @@ statistics resample them.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from sumbench.records import Document, DocumentScores, Failure, Summary
 from sumbench.scoring.extractiveness import EXTRACTIVENESS_COLUMNS, extractiveness
 from sumbench.scoring.lengths import LENGTH_COLUMNS, length_stats
-
-
-def rouge_scorer(scoring: Any) -> Any:
-    """Our ROUGE engine configured from a suite's ``[scoring]`` table."""
-    from sumbench.scoring.rouge import RougeScorer
-
-    return RougeScorer(
-        list(scoring.rouge_types),
-        use_stemmer=scoring.use_stemmer,
-        compat=scoring.compat,
-        lsum_split=scoring.lsum_split,
-        multiref=scoring.multiref,
-        max_words=scoring.max_words,
-        max_bytes=scoring.max_bytes,
-    )
 
 
 def rouge_columns(rouge_types: Sequence[str]) -> list[str]:
@@ -55,7 +41,7 @@ def score_summaries(
     predictions = [s.text for s in summaries]
     try:
         rouge_results: list[dict[str, Any] | Exception] = list(scorer.score_batch(targets, predictions))
-    except Exception:  # find which pairs fail, score the rest
+    except Exception:  # noqa: BLE001 - find which pairs fail, score the rest
         rouge_results = []
         for target, prediction in zip(targets, predictions):
             try:

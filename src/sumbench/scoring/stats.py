@@ -18,12 +18,14 @@ Resampling is vectorized: documents are drawn as integer index matrices in
 chunks of bounded size, turned into per-resample document counts and reduced
 with one matrix product, so the cost is independent of the number of systems
 (or pairs) to a first approximation.
+
+Numbers only: the sentences that describe a comparison (verdicts, close calls) are written at report
+time by :mod:`sumbench.reports.verdicts`.
 """
 
 from __future__ import annotations
 
 import math
-import re
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
@@ -42,9 +44,6 @@ __all__ = [
     "permutation_test",
     "holm_bonferroni",
     "pairwise_comparisons",
-    "verdict",
-    "close_calls",
-    "metric_display_name",
 ]
 
 # Upper bound on the number of index entries drawn per chunk (bounds memory:
@@ -59,7 +58,7 @@ FloatArray = NDArray[np.float64]
 # --------------------------------------------------------------------------
 
 
-def _json_float(x: float) -> float | None:
+def _json_float(x: float | np.floating[Any]) -> float | None:
     """Plain Python float, or ``None`` for NaN (JSON has no NaN)."""
     x = float(x)
     return None if math.isnan(x) else x
@@ -179,13 +178,9 @@ def _as_float_array(x: ArrayLike, name: str) -> FloatArray:
 def _as_matrix(scores: ArrayLike) -> FloatArray:
     arr = _as_float_array(scores, "scores")
     if arr.ndim != 2:
-        raise ValueError(
-            f"scores must be a 2-D array indexed [system, document]; got shape {arr.shape}"
-        )
+        raise ValueError(f"scores must be a 2-D array indexed [system, document]; got shape {arr.shape}")
     if arr.shape[0] == 0 or arr.shape[1] == 0:
-        raise ValueError(
-            f"scores needs at least one system and one document; got shape {arr.shape}"
-        )
+        raise ValueError(f"scores needs at least one system and one document; got shape {arr.shape}")
     return arr
 
 
@@ -193,13 +188,9 @@ def _as_pair(a: ArrayLike, b: ArrayLike) -> tuple[FloatArray, FloatArray]:
     x = _as_float_array(a, "a")
     y = _as_float_array(b, "b")
     if x.ndim != 1 or y.ndim != 1:
-        raise ValueError(
-            f"a and b must be 1-D arrays of per-document scores; got shapes {x.shape} and {y.shape}"
-        )
+        raise ValueError(f"a and b must be 1-D arrays of per-document scores; got shapes {x.shape} and {y.shape}")
     if x.shape != y.shape:
-        raise ValueError(
-            f"a and b must score the same documents; got lengths {x.size} and {y.size}"
-        )
+        raise ValueError(f"a and b must score the same documents; got lengths {x.size} and {y.size}")
     if x.size == 0:
         raise ValueError("a and b are empty; need at least one document")
     return x, y
@@ -320,9 +311,7 @@ def _permutation_many(
     # Swapping a document's pair flips the sign of its difference:
     # sum(s_i d_i) with s_i = 1 - 2 * bit_i equals total - 2 * bits @ d.
     rng = np.random.default_rng(seed)
-    swapped = np.concatenate(
-        [total - 2.0 * (bits @ diffs) for bits in _random_bits(rng, diffs.shape[0], n_samples)]
-    )
+    swapped = np.concatenate([total - 2.0 * (bits @ diffs) for bits in _random_bits(rng, diffs.shape[0], n_samples)])
     tol = 1e-9 * np.abs(diffs).sum(axis=0)  # ties up to float rounding count as extreme
     count = (np.abs(swapped) >= np.abs(total) - tol).sum(axis=0)
     p = (count + 1.0) / (n_samples + 1.0)
@@ -334,9 +323,7 @@ def _permutation_many(
 # --------------------------------------------------------------------------
 
 
-def bootstrap_ci(
-    scores: ArrayLike, n_samples: int = 1000, confidence: float = 0.95, seed: int = 0
-) -> list[Interval]:
+def bootstrap_ci(scores: ArrayLike, n_samples: int = 1000, confidence: float = 0.95, seed: int = 0) -> list[Interval]:
     """Percentile-bootstrap interval of the mean score of every system.
 
     ``scores`` is ``[system, document]``.  One index matrix is drawn per call
@@ -396,9 +383,7 @@ def paired_bootstrap(
     confidence = _check_confidence(confidence)
     diffs, valid = _paired_columns(x[:, None], y[:, None])
     obs, low, high, p, n = _paired_bootstrap_many(diffs, valid, n_samples, confidence, seed)
-    return PairedBootstrap(
-        float(obs[0]), float(low[0]), float(high[0]), float(p[0]), int(n[0]), n_samples, confidence
-    )
+    return PairedBootstrap(float(obs[0]), float(low[0]), float(high[0]), float(p[0]), int(n[0]), n_samples, confidence)
 
 
 def permutation_test(a: ArrayLike, b: ArrayLike, n_samples: int = 1000, seed: int = 0) -> PermutationResult:
@@ -517,85 +502,3 @@ def pairwise_comparisons(
         )
         for k, (i, j) in enumerate(zip(ii, jj))
     ]
-
-
-# --------------------------------------------------------------------------
-# Words
-# --------------------------------------------------------------------------
-
-_ROUGE_NAME = re.compile(r"^rouge(1|2|3|4|L|Lsum)_([prf])$")
-
-
-def metric_display_name(metric: str) -> str:
-    """``rouge2_f`` -> ``ROUGE-2 F``, ``rougeLsum_r`` -> ``ROUGE-Lsum R``; others unchanged."""
-    match = _ROUGE_NAME.match(metric)
-    if match is None:
-        return metric
-    return f"ROUGE-{match.group(1)} {match.group(2).upper()}"
-
-
-def _is_rouge(metric: str) -> bool:
-    return metric.lower().startswith("rouge")
-
-
-def _fmt_value(x: float, metric: str) -> str:
-    if _is_rouge(metric):
-        return f"{100.0 * x:+.2f}"
-    return f"{x:+.3g}"
-
-
-def _fmt_p(p: float) -> str:
-    if p < 0.001:
-        return "p<0.001"
-    return f"p={p:.2f}" if p >= 0.01 else f"p={p:.3f}"
-
-
-def _fmt_level(confidence: float) -> str:
-    return f"{100.0 * confidence:g}%"
-
-
-def verdict(result: PairwiseResult, confidence: float | None = None) -> str:
-    """One plain sentence about a pair.
-
-    Significance is ``result.p_permutation_holm < 1 - confidence``
-    (``confidence`` defaults to ``result.confidence``); the interval shown is
-    the one computed at ``result.confidence`` and the p shown is the
-    Holm-adjusted permutation p.  ROUGE metrics (names starting with
-    ``rouge``) are shown in points (x100).  When a system wins, the
-    difference and interval are stated from the winner's side.
-    """
-    level = _check_confidence(result.confidence if confidence is None else confidence)
-    metric = metric_display_name(result.metric)
-    a, b = result.system_a, result.system_b
-    if result.n == 0 or math.isnan(result.diff):
-        return f"{a} and {b} cannot be compared on {metric}: no document was scored for both."
-    unit = " points" if _is_rouge(result.metric) else ""
-    ci_label = _fmt_level(result.confidence)
-    p_text = "Holm-adjusted " + _fmt_p(result.p_permutation_holm)
-    significant = result.p_permutation_holm < 1.0 - level
-    if not significant:
-        return (
-            f"{a} and {b} are not distinguishable on {metric} at {_fmt_level(level)} "
-            f"(difference {_fmt_value(result.diff, result.metric)}{unit}, {ci_label} CI "
-            f"{_fmt_value(result.low, result.metric)} to {_fmt_value(result.high, result.metric)}, {p_text})."
-        )
-    if result.diff > 0:
-        winner, loser, diff, low, high = a, b, result.diff, result.low, result.high
-    else:
-        winner, loser, diff, low, high = b, a, -result.diff, -result.high, -result.low
-    return (
-        f"{winner} beats {loser} on {metric} at {_fmt_level(level)} "
-        f"({_fmt_value(diff, result.metric)}{unit}, {ci_label} CI "
-        f"{_fmt_value(low, result.metric)} to {_fmt_value(high, result.metric)}, {p_text})."
-    )
-
-
-def close_calls(results: Sequence[PairwiseResult], min_effect: float = 0.01) -> list[PairwiseResult]:
-    """Pairs worth a sentence: not significant, or significant with ``|diff| < min_effect``.
-
-    ``min_effect`` is on the score scale (0.01 = 1 ROUGE point).  Input order
-    is kept.
-    """
-    if min_effect < 0:
-        raise ValueError(f"min_effect must be >= 0; got {min_effect}")
-    return [r for r in results if not r.significant or abs(r.diff) < min_effect]
