@@ -2,14 +2,20 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from sumbench.cli import main
 
 
+@pytest.mark.slow
 def test_sumbench_run_without_arguments_runs_the_default_suite(tmp_path):
     """`sumbench run` from any folder: the default suite, the run folder printed as the last line."""
     completed = subprocess.run(
         [sys.executable, "-m", "sumbench.cli", "run", "--limit", "8", "--quiet"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert completed.returncode == 0, completed.stderr
     run_dir = tmp_path / completed.stdout.strip().splitlines()[-1]
@@ -23,11 +29,17 @@ def test_sumbench_run_without_arguments_runs_the_default_suite(tmp_path):
 def test_run_options_second_run_from_cache_and_report_rerender(suite_file, tmp_path, capsys):
     suite = str(suite_file('use = "lead"\n\n[[summarizers]]\nuse = "random"'))
     cache = str(tmp_path / "cache.sqlite")
-    assert main(["run", suite, "--out", str(tmp_path / "r1"), "--limit", "2", "--seed", "5", "--cache", cache, "--quiet"]) == 0
+    assert (
+        main(["run", suite, "--out", str(tmp_path / "r1"), "--limit", "2", "--seed", "5", "--cache", cache, "--quiet"])
+        == 0
+    )
     out = capsys.readouterr()
     assert out.out.strip().splitlines()[-1] == str(tmp_path / "r1")
     assert json.loads((tmp_path / "r1" / "manifest.json").read_text())["seed"] == 5
-    assert main(["run", suite, "--out", str(tmp_path / "r2"), "--limit", "2", "--seed", "5", "--cache", cache, "--quiet"]) == 0
+    assert (
+        main(["run", suite, "--out", str(tmp_path / "r2"), "--limit", "2", "--seed", "5", "--cache", cache, "--quiet"])
+        == 0
+    )
     assert "none recomputed" in capsys.readouterr().err
 
     report = tmp_path / "r1" / "report.md"
@@ -61,7 +73,10 @@ def test_summarize_a_file_and_stdin(tmp_path, capsys):
     assert capsys.readouterr().out == "First sentence here.\nSecond sentence here.\n"
     completed = subprocess.run(
         [sys.executable, "-m", "sumbench.cli", "summarize", "-", "--with", "lead", "--param", "k=1"],
-        input="Alpha is first. Beta is second.", capture_output=True, text=True, timeout=120,
+        input="Alpha is first. Beta is second.",
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert completed.stdout == "Alpha is first.\n"
 
@@ -86,3 +101,48 @@ def test_train_a_learned_summarizer_of_a_suite(suite_file, tmp_path, capsys):
     assert main(["train", str(suite), "--summarizer", "sup"]) == 0  # cached: the same file again
     assert capsys.readouterr().out.strip().splitlines()[-1] == model
     assert main(["train", str(suite), "--summarizer", "nope"]) != 0
+
+
+def test_train_and_run_with_a_seed_use_one_model_file(suite_file, tmp_path, capsys):
+    """`sumbench train` and `sumbench run` resolve the suite alike: seed 7 reaches both, one model file."""
+    models = tmp_path / "models"
+    suite = suite_file(
+        f'use = "supervised"\nlabel = "sup"\nparams = {{ train_source = "frank-cnndm", train_limit = 25, '
+        f'model_dir = "{models}" }}'
+    )
+    suite.write_text(suite.read_text().replace("seed = 1", "seed = 7"))
+    assert main(["train", str(suite), "--summarizer", "sup"]) == 0
+    trained = sorted(models.iterdir())
+    assert len(trained) == 1
+    assert main(["run", str(suite), "--out", str(tmp_path / "run"), "--no-cache", "--quiet"]) == 0
+    assert sorted(models.iterdir()) == trained  # the run found the trained model: nothing new was trained
+    system = json.loads((tmp_path / "run" / "manifest.json").read_text())["systems"][0]
+    assert system["params"]["seed"] == 7
+    assert main(["list", str(suite)]) == 0
+    assert "seed=7" in capsys.readouterr().out
+
+
+def test_user_errors_are_one_line_bugs_show_a_traceback(tmp_path, capsys):
+    (tmp_path / "ctor.py").write_text(
+        "class Boom:\n    def __init__(self):\n        raise KeyError('no config')\n"
+        "    def summarize(self, doc):\n        return ''\n"
+    )
+    article = tmp_path / "a.txt"
+    article.write_text("One sentence. Two sentences.")
+    assert main(["summarize", str(article), "--with", f"{tmp_path / 'ctor.py'}:Boom"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "its constructor raised KeyError: 'no config'" in err
+    assert main(["--debug", "summarize", str(article), "--with", f"{tmp_path / 'ctor.py'}:Boom"]) == 2
+    assert "Traceback" in capsys.readouterr().err
+    assert main(["report", str(tmp_path / "absent")]) == 2
+    assert "not a folder" in capsys.readouterr().err
+    (tmp_path / "bug.py").write_text(
+        "class Bug:\n    def __init__(self):\n        pass\n    def summarize(self, doc):\n        return 1 / 0\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-m", "sumbench.cli", "summarize", str(article), "--with", f"{tmp_path / 'bug.py'}:Bug"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 1 and "Traceback" in completed.stderr and "ZeroDivisionError" in completed.stderr

@@ -3,6 +3,8 @@ import json
 
 import pytest
 
+from sumbench.reports.verdicts import verdict
+from sumbench.runfolder import SCHEMA_VERSION, load_run
 from sumbench.runner import RunError, run_suite
 from sumbench.suite import load_suite
 
@@ -24,13 +26,24 @@ class FailsOnBridge:
 
 
 def test_run_folder_contents_and_cache_hits_on_rerun(suite_file, tmp_path):
-    suite = load_suite(suite_file('use = "lead"\nlabel = "lead-2"\nparams = { k = 2 }\n\n[[summarizers]]\nuse = "random"'))
+    suite = load_suite(
+        suite_file('use = "lead"\nlabel = "lead-2"\nparams = { k = 2 }\n\n[[summarizers]]\nuse = "random"')
+    )
     cache = tmp_path / "c.sqlite"
     first = run_suite(suite, out_dir=tmp_path / "run1", cache_path=cache)
     assert first.cache_hits == 0 and first.cache_misses == 6
     run = tmp_path / "run1"
-    for name in ("manifest.json", "documents.jsonl", "summaries.jsonl", "scores.csv", "aggregates.json",
-                 "significance.json", "failures.jsonl", "report.md", "report.html"):
+    for name in (
+        "manifest.json",
+        "documents.jsonl",
+        "summaries.jsonl",
+        "scores.csv",
+        "aggregates.json",
+        "significance.json",
+        "failures.jsonl",
+        "report.md",
+        "report.html",
+    ):
         assert (run / name).is_file(), name
     assert list((run / "figures").glob("*.png"))
     manifest = json.loads((run / "manifest.json").read_text())
@@ -57,8 +70,18 @@ def test_run_folder_contents_and_cache_hits_on_rerun(suite_file, tmp_path):
 
 def test_changed_parameters_miss_the_cache(suite_file, tmp_path):
     cache = tmp_path / "c.sqlite"
-    run_suite(load_suite(suite_file('use = "lead"\nparams = { k = 1 }')), out_dir=tmp_path / "a", cache_path=cache, render=False)
-    again = run_suite(load_suite(suite_file('use = "lead"\nparams = { k = 2 }')), out_dir=tmp_path / "b", cache_path=cache, render=False)
+    run_suite(
+        load_suite(suite_file('use = "lead"\nparams = { k = 1 }')),
+        out_dir=tmp_path / "a",
+        cache_path=cache,
+        render=False,
+    )
+    again = run_suite(
+        load_suite(suite_file('use = "lead"\nparams = { k = 2 }')),
+        out_dir=tmp_path / "b",
+        cache_path=cache,
+        render=False,
+    )
     assert again.cache_hits == 0
 
 
@@ -68,8 +91,12 @@ def test_a_failing_document_is_recorded_and_the_run_goes_on(suite_file, tmp_path
     result = run_suite(suite, out_dir=tmp_path / "run", use_cache=False)
     failures = _read_jsonl(tmp_path / "run" / "failures.jsonl")
     assert failures == [
-        {"doc_id": "n2", "system": "flaky", "stage": "summarize",
-         "error": "RuntimeError: cannot summarize bridges (flaky.py:8)"}
+        {
+            "doc_id": "n2",
+            "system": "flaky",
+            "stage": "summarize",
+            "error": "RuntimeError: cannot summarize bridges (flaky.py:8)",
+        }
     ]
     assert len(result.scores) == 5
     aggregates = json.loads((tmp_path / "run" / "aggregates.json").read_text())
@@ -90,20 +117,26 @@ def test_a_summarizer_refusing_the_corpus_stops_before_work(suite_file, tmp_path
     assert not (tmp_path / "run").exists()
 
 
+@pytest.mark.slow
 def test_default_suite_ranks_oracle_over_lead_over_random(tmp_path):
     from conftest import REPO
 
-    result = run_suite(load_suite(REPO / "benchmarks" / "news.toml"), out_dir=tmp_path / "news", use_cache=False, render=False)
+    result = run_suite(
+        load_suite(REPO / "benchmarks" / "news.toml"), out_dir=tmp_path / "news", use_cache=False, render=False
+    )
     r2 = {a.system: a for a in result.aggregates if a.metric == "rouge2_f"}
     assert r2["oracle-3"].mean > r2["lead-3"].mean > r2["random-3"].mean
     assert r2["oracle-3"].ci_low > r2["lead-3"].ci_high  # clearly separated
-    tests = json.loads((tmp_path / "news" / "significance.json").read_text())
-    lead_random = next(t for t in tests if t["metric"] == "rouge2_f" and {t["a"], t["b"]} == {"lead-3", "random-3"})
-    assert lead_random["significant"] and "beats" in lead_random["verdict"]
+    run = load_run(tmp_path / "news")
+    lead_random = next(c for c in run.comparisons if c.metric == "rouge2_f" and {c.a, c.b} == {"lead-3", "random-3"})
+    assert lead_random.significant and "beats" in verdict(lead_random)
+    assert run.manifest.primary_metric == "rouge2_f" and run.manifest.schema_version == SCHEMA_VERSION
 
 
 def test_baseline_verdicts_in_both_reports(suite_file, tmp_path):
-    suite = load_suite(_rewrite_with_baseline(suite_file('use = "lead"\n\n[[summarizers]]\nuse = "random"\nparams = { k = 1 }')))
+    suite = load_suite(
+        _rewrite_with_baseline(suite_file('use = "lead"\n\n[[summarizers]]\nuse = "random"\nparams = { k = 1 }'))
+    )
     run_suite(suite, out_dir=tmp_path / "run", use_cache=False)
     assert json.loads((tmp_path / "run" / "manifest.json").read_text())["baseline"] == "lead"
     md = (tmp_path / "run" / "report.md").read_text()

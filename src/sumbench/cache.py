@@ -11,8 +11,11 @@ import hashlib
 import json
 import os
 import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
+
+from sumbench.text import TEXT_PIPELINE_VERSION
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS summaries (
@@ -33,9 +36,17 @@ def default_cache_path() -> Path:
 
 
 def summarizer_key(use: str, params: dict[str, Any], version: str, fingerprint: str = "") -> str:
-    """A stable key for one configured summarizer: its name, parameters, version and fingerprint."""
+    """A stable key for one configured summarizer: its name, parameters, version and fingerprint, and
+    the version of sumbench's text pipeline (sentence splitter and tokenizers), which shapes every
+    extractive summary: changing the pipeline never serves stale summaries."""
     payload = json.dumps(
-        {"use": use, "params": params, "version": version, "fingerprint": fingerprint},
+        {
+            "use": use,
+            "params": params,
+            "version": version,
+            "fingerprint": fingerprint,
+            "text_pipeline": TEXT_PIPELINE_VERSION,
+        },
         sort_keys=True,
         default=repr,
     )
@@ -78,7 +89,7 @@ class SummaryCache:
     def close(self) -> None:
         self._connection.close()
 
-    def __enter__(self) -> "SummaryCache":
+    def __enter__(self) -> SummaryCache:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -1,4 +1,9 @@
-"""The ``sumbench`` command: run, list, summarize, report, compare, train."""
+"""The ``sumbench`` command: run, list, summarize, report, compare, train.
+
+Exit status: 0 on success; 2 for a :class:`~sumbench.errors.SumbenchError` (a bad suite, corpus,
+plugin, run folder or argument), printed as one line ``sumbench: error: ...``. Any other exception is
+a bug in sumbench or a plugin and shows its traceback. ``--debug`` shows the full chain of both.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,17 @@ import argparse
 import contextlib
 import inspect
 import sys
+import traceback
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
+
+from sumbench.errors import SumbenchError
 
 DEFAULT_SUITE = Path("benchmarks") / "news.toml"
 
 
-class CliError(ValueError):
+class CliError(SumbenchError, ValueError):
     """A bad command-line argument; printed as ``sumbench: error: ...`` with exit status 2."""
 
 
@@ -24,36 +33,33 @@ def _default_suite() -> Path:
     return checkout if checkout.is_file() else DEFAULT_SUITE
 
 
-def _parse_value(text: str) -> Any:
-    """``--param`` values: TOML scalars (3, 0.5, true, "x"), else the raw string."""
-    import tomllib
-
-    try:
-        return tomllib.loads(f"v = {text}")["v"]
-    except tomllib.TOMLDecodeError:
-        return text
-
-
 def _params(pairs: Sequence[str]) -> dict[str, Any]:
+    """``--param k=v`` pairs; values are TOML scalars (3, 0.5, true, "x"), else the raw string."""
+    from sumbench.suite import parse_toml_value
+
     params = {}
     for pair in pairs:
         if "=" not in pair:
             raise CliError(f"--param expects k=v, got {pair!r}")
         key, _, value = pair.partition("=")
-        params[key.strip()] = _parse_value(value.strip())
+        params[key.strip()] = parse_toml_value(value.strip())
     return params
 
 
 @contextlib.contextmanager
 def _progress_bars(enabled: bool) -> Iterator[Any]:
     if not enabled:
-        yield lambda description, total: (lambda advance: None)
+        yield lambda description, total: lambda advance: None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=_stderr_console(), transient=False,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=_stderr_console(),
+        transient=False,
     ) as bars:
 
         def start(description: str, total: int):
@@ -71,12 +77,13 @@ def _stderr_console():
 
 def cmd_run(args: argparse.Namespace) -> int:
     from sumbench.runner import run_suite
-    from sumbench.suite import load_suite, with_overrides
+    from sumbench.suite import load_suite, resolve_suite, with_overrides
 
     suite = with_overrides(load_suite(args.suite or _default_suite()), limit=args.limit, seed=args.seed)
+    resolved = resolve_suite(suite)
     with _progress_bars(not args.quiet) as progress:
         result = run_suite(
-            suite,
+            resolved,
             out_dir=Path(args.out) if args.out else None,
             cache_path=Path(args.cache) if args.cache else None,
             use_cache=not args.no_cache,
@@ -85,7 +92,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     console = _stderr_console()
     for system in result.systems:
         state = (
-            "all from cache" if system.cache_hits == len(system.summaries) + len(system.failures)
+            "all from cache"
+            if system.cache_hits == len(system.summaries) + len(system.failures)
             else f"{system.cache_hits} from cache, {len(system.summaries) - system.cache_hits} new"
         )
         console.print(f"  {system.label}: {len(system.summaries)} summaries ({state}), {len(system.failures)} failed")
@@ -98,6 +106,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    if args.suite:
+        return _list_suite(Path(args.suite))
     from sumbench.corpora import bundled_corpora, load_corpus
     from sumbench.summarizers.registry import doc_line, parameters, registered
 
@@ -105,7 +115,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     for name, entry_point in registered().items():
         try:
             cls = entry_point.load()
-        except Exception as exc:  # noqa: BLE001 - an optional dependency may be missing
+        except ImportError as exc:  # an optional dependency (an extra) is missing
             print(f"  {name:<20} (cannot load: {exc})")
             continue
         print(f"  {name:<20} {doc_line(cls)}")
@@ -116,24 +126,45 @@ def cmd_list(args: argparse.Namespace) -> int:
     for name in bundled_corpora():
         corpus = load_corpus(name)
         refs = corpus.references_per_document
-        print(f"  {name:<20} {len(corpus.documents)} documents, {refs:g} reference{'' if refs == 1 else 's'} per document")
+        print(
+            f"  {name:<20} {len(corpus.documents)} documents, {refs:g} reference{'' if refs == 1 else 's'} per document"
+        )
+    return 0
+
+
+def _list_suite(path: Path) -> int:
+    """The suite's summarizers as a run will use them: final parameters (seed included) and version."""
+    from sumbench.suite import load_suite, resolve_suite
+
+    resolved = resolve_suite(load_suite(path))
+    print(
+        f"Suite {resolved.name} ({path}): primary metric {resolved.primary_metric}, ROUGE {resolved.scorer.signature()}"
+    )
+    for s in resolved.summarizers:
+        params = ", ".join(f"{k}={v!r}" for k, v in s.params.items())
+        print(f"  {s.label:<20} {s.use} (version {s.version}): {params or 'no parameters'}")
     return 0
 
 
 def cmd_summarize(args: argparse.Namespace) -> int:
-    from sumbench.corpora import split_sentences
     from sumbench.records import Document
-    from sumbench.summarizers.registry import build
+    from sumbench.suite import SummarizerConfig, configure_summarizer
+    from sumbench.text import split_sentences
 
-    summarizer = build(args.with_, _params(args.param))  # a bad name fails before any input is read
-    text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+    config = SummarizerConfig(use=args.with_, label=args.with_, params=_params(args.param))
+    summarizer = configure_summarizer(config, seed=args.seed, where=f"--with {args.with_}")  # before any input
+    try:
+        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"{args.file}: cannot read the article ({exc})") from exc
     if not text.strip():
         raise CliError(f"{args.file}: the article is empty")
     doc = Document(id=str(args.file), text=text, sentences=tuple(split_sentences(text)), references=())
-    prepare = getattr(summarizer, "prepare", None)
-    if callable(prepare):
-        prepare([doc])
-    print(summarizer.summarize(doc))
+    try:
+        summarizer.plugin.prepare([doc])
+    except ValueError as exc:
+        raise CliError(f"summarizer {args.with_!r} refused the article: {exc}") from exc
+    print(summarizer.plugin.summarize(doc))
     return 0
 
 
@@ -157,20 +188,17 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from sumbench.suite import load_suite
-    from sumbench.summarizers.registry import build
+    from sumbench.suite import load_suite, resolve_suite, with_overrides
 
-    suite = load_suite(args.suite)
-    chosen = [s for s in suite.summarizers if s.label == args.summarizer or s.use == args.summarizer]
+    resolved = resolve_suite(with_overrides(load_suite(args.suite), seed=args.seed))
+    chosen = resolved.summarizer(args.summarizer)
     if not chosen:
-        labels = ", ".join(s.label for s in suite.summarizers)
+        labels = ", ".join(s.label for s in resolved.summarizers)
         raise CliError(f"{args.suite} has no summarizer {args.summarizer!r} (labels: {labels})")
-    for config in chosen:
-        instance = build(config.use, config.params, suite.base_dir)
-        train = getattr(instance, "train", None)
-        if not callable(train):
-            raise CliError(f"summarizer {config.label!r} ({config.use}) has no training step")
-        print(train())
+    for summarizer in chosen:
+        if not summarizer.plugin.trainable:
+            raise CliError(f"summarizer {summarizer.label!r} ({summarizer.use}) has no training step")
+        print(summarizer.plugin.train())
     return 0
 
 
@@ -178,9 +206,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sumbench", description="Benchmark summarizers on news: ROUGE, lengths, CIs, reports."
     )
+    parser.add_argument("--debug", action="store_true", help="show the full traceback of any error")
     sub = parser.add_subparsers(dest="command", required=True)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show the full traceback of any error"
+    )
 
-    run = sub.add_parser("run", help="run a suite (default benchmarks/news.toml) and write a run folder")
+    run = sub.add_parser(
+        "run", parents=[common], help="run a suite (default benchmarks/news.toml) and write a run folder"
+    )
     run.add_argument("suite", nargs="?", help="suite TOML file (default: benchmarks/news.toml)")
     run.add_argument("--out", help="run folder to write (default: reports/<suite>-<timestamp>)")
     run.add_argument("--limit", type=int, help="use only the first N documents")
@@ -190,42 +225,42 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="no progress bars")
     run.set_defaults(func=cmd_run)
 
-    listing = sub.add_parser("list", help="registered summarizers with parameters; bundled corpora")
+    listing = sub.add_parser("list", parents=[common], help="registered summarizers with parameters; bundled corpora")
+    listing.add_argument("suite", nargs="?", help="a suite: list its summarizers with their final parameters")
     listing.set_defaults(func=cmd_list)
 
-    summarize = sub.add_parser("summarize", help="summarize one article file ('-' reads stdin)")
+    summarize = sub.add_parser("summarize", parents=[common], help="summarize one article file ('-' reads stdin)")
     summarize.add_argument("file")
     summarize.add_argument("--with", dest="with_", required=True, help="summarizer name, module:Class or file.py:Class")
     summarize.add_argument("--param", action="append", default=[], metavar="K=V", help="summarizer parameter")
+    summarize.add_argument("--seed", type=int, default=0, help="seed for summarizers that take one (default 0)")
     summarize.set_defaults(func=cmd_summarize)
 
-    report = sub.add_parser("report", help="re-render report.md/report.html of a run folder")
+    report = sub.add_parser("report", parents=[common], help="re-render report.md/report.html of a run folder")
     report.add_argument("run_dir")
     report.set_defaults(func=cmd_report)
 
-    compare = sub.add_parser("compare", help="compare two run folders")
+    compare = sub.add_parser("compare", parents=[common], help="compare two run folders")
     compare.add_argument("run_a")
     compare.add_argument("run_b")
     compare.add_argument("--out", help="folder for the comparison report (default: RUN_B/compare-<RUN_A>)")
     compare.set_defaults(func=cmd_compare)
 
-    train = sub.add_parser("train", help="train a learned summarizer of a suite (cached)")
+    train = sub.add_parser("train", parents=[common], help="train a learned summarizer of a suite (cached)")
     train.add_argument("suite")
     train.add_argument("--summarizer", required=True, help="label or name of the summarizer in the suite")
+    train.add_argument("--seed", type=int, help="override the suite's seed (as `sumbench run --seed`)")
     train.set_defaults(func=cmd_train)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from sumbench.corpora import CorpusError
-    from sumbench.runner import RunError
-    from sumbench.suite import SuiteError
-    from sumbench.summarizers.registry import SummarizerError
-
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
-    except (SuiteError, CorpusError, SummarizerError, RunError, FileNotFoundError, ValueError) as exc:
+        return int(args.func(args))
+    except SumbenchError as exc:
+        if args.debug:
+            traceback.print_exc()
         print(f"sumbench: error: {exc}", file=sys.stderr)
         return 2
 

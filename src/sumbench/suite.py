@@ -1,4 +1,12 @@
-"""A benchmark suite: a TOML file validated into frozen config objects before any work starts.
+"""A benchmark suite: a TOML file validated into frozen config objects, then resolved once into what
+a run needs, before any work starts.
+
+:func:`load_suite` / :func:`parse_suite` check the file's shape (tables, keys, types, allowed values);
+:func:`resolve_suite` turns the result into a :class:`ResolvedSuite`: every summarizer resolved and built
+once with its final parameters (the suite's ``seed`` given to those that take one), its version, and
+(lazily) its fingerprint and cache key, plus the constructed ROUGE scorer and the metric columns.
+``run``, ``train``, ``list`` and ``summarize`` all go through it, so anything a suite can get wrong
+(including every ``ValueError`` a summarizer's ``validate`` or the scorer raises) fails there.
 
 Errors name the file, the table and the key. Relative paths (the corpus ``source``, summarizer
 parameters named ``file``, ``path`` or ending in ``_file``, ``_path``, ``_dir``, and parameters ending
@@ -7,23 +15,45 @@ in ``_source`` that name a file beside the suite) are resolved against the suite
 
 from __future__ import annotations
 
+import difflib
 import sys
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from sumbench.cache import summarizer_key
+from sumbench.errors import PluginError, SuiteError
+from sumbench.runfolder import default_primary_metric
+from sumbench.scoring.metrics import metric_columns
+from sumbench.scoring.rouge import RougeScorer
+from sumbench.summarizers.adapter import Plugin
+from sumbench.summarizers.registry import build_plugin, parameters, resolve
+
 if sys.version_info >= (3, 11):
     import tomllib
-else:  # pragma: no cover
+else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-KNOWN_ROUGE_TYPES = tuple(f"rouge{n}" for n in range(1, 10)) + ("rougeL", "rougeLsum")
-MULTIREF_MODES = ("max", "mean", "pooled", "best", "jackknife")
-LSUM_SPLITS = ("newline", "splitter")
+__all__ = [
+    "ConfiguredSummarizer",
+    "configure_summarizer",
+    "CorpusConfig",
+    "ResolvedSuite",
+    "ScoringConfig",
+    "SuiteConfig",
+    "SuiteError",
+    "SummarizerConfig",
+    "load_suite",
+    "parse_suite",
+    "parse_toml_value",
+    "resolve_suite",
+    "with_overrides",
+]
 
-
-class SuiteError(ValueError):
-    """An invalid suite: the message names the file, table and key."""
+#: The primary metric when a suite names none (and scores ROUGE-2).
+DEFAULT_PRIMARY = "rouge2_f"
 
 
 @dataclass(frozen=True)
@@ -57,6 +87,7 @@ class ScoringConfig:
     max_bytes: int | None = None
     bootstrap_samples: int = 1000
     confidence: float = 0.95
+    primary: str | None = None  # None: rouge2_f when scored, else the first ROUGE F column
 
 
 @dataclass(frozen=True)
@@ -118,13 +149,13 @@ def parse_suite(data: dict[str, Any], path: Path | None = None) -> SuiteConfig:
 
 
 def _no_unknown(table: dict[str, Any], known: set[str], where: str, table_name: str) -> None:
-    import difflib
-
     for key in table:
         if key not in known:
             close = difflib.get_close_matches(key, sorted(known), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise SuiteError(f"{where}: [{table_name}] unknown key {key!r}{hint}; known keys: {', '.join(sorted(known))}")
+            raise SuiteError(
+                f"{where}: [{table_name}] unknown key {key!r}{hint}; known keys: {', '.join(sorted(known))}"
+            )
 
 
 def _expect(value: Any, kind: type | tuple[type, ...], where: str, key: str) -> None:
@@ -136,8 +167,17 @@ def _expect(value: Any, kind: type | tuple[type, ...], where: str, key: str) -> 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:
     kinds = kind if isinstance(kind, tuple) else (kind,)
-    return " or ".join({int: "an integer", float: "a number", str: "a string", bool: "true/false",
-                        list: "a list", dict: "a table"}.get(k, k.__name__) for k in kinds)
+    return " or ".join(
+        {
+            int: "an integer",
+            float: "a number",
+            str: "a string",
+            bool: "true/false",
+            list: "a list",
+            dict: "a table",
+        }.get(k, k.__name__)
+        for k in kinds
+    )
 
 
 def _corpus(table: Any, where: str, base_dir: Path) -> CorpusConfig:
@@ -175,22 +215,22 @@ def _corpus(table: Any, where: str, base_dir: Path) -> CorpusConfig:
                     f"{where}: [corpus] source {source!r} is neither a bundled corpus "
                     f"({', '.join(bundled_corpora())}) nor an existing file ({candidate})"
                 )
-            config = CorpusConfig(**{**asdict(config), "source": str(candidate.resolve()),
-                                     "reference_fields": config.reference_fields})
+            config = CorpusConfig(
+                **{**asdict(config), "source": str(candidate.resolve()), "reference_fields": config.reference_fields}
+            )
     elif source.startswith("hf-disk:"):
-        candidate = Path(source[len("hf-disk:"):]).expanduser()
+        candidate = Path(source[len("hf-disk:") :]).expanduser()
         if not candidate.is_absolute():
             candidate = (base_dir / candidate).resolve()
-        config = CorpusConfig(**{**asdict(config), "source": f"hf-disk:{candidate}",
-                                 "reference_fields": config.reference_fields})
+        config = CorpusConfig(
+            **{**asdict(config), "source": f"hf-disk:{candidate}", "reference_fields": config.reference_fields}
+        )
     return config
 
 
 def _summarizers(tables: Any, where: str, base_dir: Path) -> tuple[SummarizerConfig, ...]:
-    from sumbench.summarizers.registry import SummarizerError, build
-
     if not tables:
-        raise SuiteError(f"{where}: no [[summarizers]]; add at least one, e.g. use = \"lead\"")
+        raise SuiteError(f'{where}: no [[summarizers]]; add at least one, e.g. use = "lead"')
     _expect(tables, list, where, "[[summarizers]]")
     configs: list[SummarizerConfig] = []
     labels: set[str] = set()
@@ -214,10 +254,6 @@ def _summarizers(tables: Any, where: str, base_dir: Path) -> tuple[SummarizerCon
         params = dict(table.get("params", {}))
         _expect(params, dict, where, f"{here} params")
         params = {k: _resolve_path_param(k, v, base_dir) for k, v in params.items()}
-        try:
-            build(use, params, base_dir)
-        except SummarizerError as exc:
-            raise SuiteError(f"{where}: {here} ({label}): {exc}") from None
         configs.append(SummarizerConfig(use=use, label=label, params=params))
     return tuple(configs)
 
@@ -235,35 +271,26 @@ def _resolve_path_param(name: str, value: Any, base_dir: Path) -> Any:
 
 
 def _scoring(table: Any, where: str) -> ScoringConfig:
+    """Types of the ``[scoring]`` keys; their allowed values are the scorer's, checked when
+    :func:`resolve_suite` constructs it (one declaration, in :mod:`sumbench.scoring.rouge`)."""
     _expect(table, dict, where, "[scoring]")
     _no_unknown(table, set(ScoringConfig.__dataclass_fields__), where, "scoring")
     values = dict(table)
     if "rouge_types" in values:
         types = values["rouge_types"]
-        if not isinstance(types, list) or not types:
-            raise SuiteError(f"{where}: [scoring] rouge_types must be a non-empty list")
-        for rouge_type in types:
-            if rouge_type not in KNOWN_ROUGE_TYPES:
-                import difflib
-
-                close = difflib.get_close_matches(str(rouge_type), KNOWN_ROUGE_TYPES, n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
-                raise SuiteError(
-                    f"{where}: [scoring] rouge_types: unknown rouge type {rouge_type!r}{hint}; "
-                    f"known: {', '.join(KNOWN_ROUGE_TYPES)}"
-                )
+        if not isinstance(types, list) or not types or not all(isinstance(t, str) for t in types):
+            raise SuiteError(f'{where}: [scoring] rouge_types must be a non-empty list of names, e.g. ["rouge2"]')
         values["rouge_types"] = tuple(types)
-    choices = {"multiref": MULTIREF_MODES, "lsum_split": LSUM_SPLITS, "compat": ("rouge-score", "perl")}
-    for key, allowed in choices.items():
-        if key in values and values[key] not in allowed:
-            raise SuiteError(f"{where}: [scoring] {key} must be one of {', '.join(allowed)}, not {values[key]!r}")
+    for key in ("multiref", "lsum_split", "compat", "primary"):
+        if key in values:
+            _expect(values[key], str, where, f"[scoring] {key}")
     if "use_stemmer" in values:
         _expect(values["use_stemmer"], bool, where, "[scoring] use_stemmer")
     for key in ("bootstrap_samples", "max_words", "max_bytes"):
         if key in values:
             _expect(values[key], int, where, f"[scoring] {key}")
-            if values[key] < 1:
-                raise SuiteError(f"{where}: [scoring] {key} must be at least 1")
+    if values.get("bootstrap_samples", 1) < 1:
+        raise SuiteError(f"{where}: [scoring] bootstrap_samples must be at least 1")
     if "confidence" in values:
         _expect(values["confidence"], (int, float), where, "[scoring] confidence")
         if not 0 < values["confidence"] < 1:
@@ -273,8 +300,6 @@ def _scoring(table: Any, where: str) -> ScoringConfig:
 
 def with_overrides(suite: SuiteConfig, *, limit: int | None = None, seed: int | None = None) -> SuiteConfig:
     """The suite with ``--limit`` / ``--seed`` from the command line applied."""
-    from dataclasses import replace
-
     if limit is not None:
         if limit < 1:
             raise SuiteError("--limit must be at least 1")
@@ -282,3 +307,115 @@ def with_overrides(suite: SuiteConfig, *, limit: int | None = None, seed: int | 
     if seed is not None:
         suite = replace(suite, seed=seed)
     return suite
+
+
+def parse_toml_value(text: str) -> Any:
+    """A TOML scalar or array (``3``, ``0.5``, ``true``, ``"x"``, ``[1, 2]``), else the raw string
+    (how ``sumbench summarize --param k=v`` reads values)."""
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text
+
+
+# --- resolution --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ConfiguredSummarizer:
+    """One summarizer of a suite, resolved and built once with its final parameters."""
+
+    label: str
+    use: str
+    cls: type
+    plugin: Plugin
+    params: Mapping[str, Any]
+
+    @property
+    def version(self) -> str:
+        return self.plugin.version
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Extra cache-key material from the summarizer (may train a learned model on first use)."""
+        return self.plugin.fingerprint()
+
+    @cached_property
+    def cache_key(self) -> str:
+        return summarizer_key(self.use, dict(self.params), self.version, self.fingerprint)
+
+
+@dataclass(frozen=True)
+class ResolvedSuite:
+    """A suite ready to run: configured summarizers, the constructed scorer and the metric columns."""
+
+    config: SuiteConfig
+    summarizers: tuple[ConfiguredSummarizer, ...]
+    scorer: RougeScorer
+    metrics: tuple[str, ...]
+    primary_metric: str
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    @property
+    def seed(self) -> int:
+        return self.config.seed
+
+    def summarizer(self, label_or_name: str) -> list[ConfiguredSummarizer]:
+        """The summarizers with this label (or, failing that, this ``use`` name)."""
+        chosen = [s for s in self.summarizers if s.label == label_or_name]
+        return chosen or [s for s in self.summarizers if s.use == label_or_name]
+
+
+def configure_summarizer(
+    config: SummarizerConfig, *, seed: int = 0, base_dir: Path | None = None, where: str = "--with"
+) -> ConfiguredSummarizer:
+    """Resolve and build one summarizer with its final parameters (the ``seed`` given to summarizers
+    that take one and were not given their own); errors raise :class:`SuiteError` naming ``where``."""
+    base_dir = base_dir or Path.cwd()
+    try:
+        cls = resolve(config.use, base_dir)
+        params = dict(config.params)
+        if "seed" in parameters(cls) and "seed" not in params:
+            params["seed"] = seed  # the suite's seed, unless the summarizer was given its own
+        plugin = build_plugin(cls, config.use, params)
+        final = plugin.params()
+    except PluginError as exc:
+        raise SuiteError(f"{where}: {exc}") from None
+    return ConfiguredSummarizer(config.label, config.use, cls, plugin, final)
+
+
+def resolve_suite(suite: SuiteConfig) -> ResolvedSuite:
+    """Resolve and build everything ``suite`` names, once; any mistake raises :class:`SuiteError`."""
+    where = str(suite.path) if suite.path else "<suite>"
+    summarizers = tuple(
+        configure_summarizer(
+            config,
+            seed=suite.seed,
+            base_dir=suite.base_dir,
+            where=f"{where}: [[summarizers]] #{number} ({config.label})",
+        )
+        for number, config in enumerate(suite.summarizers, start=1)
+    )
+    scoring = suite.scoring
+    try:
+        scorer = RougeScorer(
+            list(scoring.rouge_types),
+            use_stemmer=scoring.use_stemmer,
+            compat=scoring.compat,
+            lsum_split=scoring.lsum_split,
+            multiref=scoring.multiref,
+            max_words=scoring.max_words,
+            max_bytes=scoring.max_bytes,
+        )
+    except ValueError as exc:
+        raise SuiteError(f"{where}: [scoring] {exc}") from None
+    metrics = tuple(metric_columns(scorer.rouge_types))
+    primary = scoring.primary or (DEFAULT_PRIMARY if DEFAULT_PRIMARY in metrics else default_primary_metric(metrics))
+    if primary not in metrics:
+        close = difflib.get_close_matches(str(primary), metrics, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise SuiteError(
+            f"{where}: [scoring] primary: {primary!r} is not a scored metric{hint}; scored: {', '.join(metrics)}"
+        )
+    return ResolvedSuite(suite, summarizers, scorer, metrics, primary)

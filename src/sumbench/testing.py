@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
-from sumbench.corpora import split_sentences
+from sumbench.errors import PluginError
 from sumbench.records import Document
-from sumbench.summarizers.base import get_params
+from sumbench.summarizers.adapter import Plugin
+from sumbench.text import split_sentences
 
 _SAMPLE = (
     "The city council approved a new budget on Tuesday after weeks of debate. "
@@ -37,20 +39,17 @@ def check_summarizer(summarizer: Any, documents: Sequence[Document] | None = Non
     agrees with ``summarize``; the constructor parameters round-trip (``type(s)(**get_params(s))``
     gives equal parameters and equal summaries)."""
     name = type(summarizer).__name__
-    if not callable(getattr(summarizer, "summarize", None)):
-        raise ConformanceError(f"{name} has no summarize(doc) method")
-    docs = list(documents) if documents is not None else sample_documents()
     try:
-        params = get_params(summarizer)
-    except TypeError as exc:
+        plugin = Plugin.wrap(summarizer)
+        params = plugin.params()
+    except (PluginError, TypeError) as exc:
         raise ConformanceError(str(exc)) from exc
-    twin = type(summarizer)(**params)
-    if get_params(twin) != params:
-        raise ConformanceError(f"{name}: parameters do not round-trip: {params} != {get_params(twin)}")
-    prepare = getattr(summarizer, "prepare", None)
-    if callable(prepare):
-        prepare(docs)
-        getattr(twin, "prepare")(docs)
+    docs = list(documents) if documents is not None else sample_documents()
+    twin = Plugin.wrap(type(summarizer)(**params))
+    if twin.params() != params:
+        raise ConformanceError(f"{name}: parameters do not round-trip: {params} != {twin.params()}")
+    plugin.prepare(docs)
+    twin.prepare(docs)
     for doc in docs:
         first = summarizer.summarize(doc)
         if not isinstance(first, str):
@@ -59,9 +58,8 @@ def check_summarizer(summarizer: Any, documents: Sequence[Document] | None = Non
             raise ConformanceError(f"{name} is not deterministic on {doc.id!r}")
         if twin.summarize(doc) != first:
             raise ConformanceError(f"{name}: a new instance with the same parameters differs on {doc.id!r}")
-    batch = getattr(summarizer, "summarize_batch", None)
-    if callable(batch):
-        batched = list(batch(docs))
+    if plugin.batch_hook is not None:
+        batched = list(plugin.batch_hook(docs))
         single = [summarizer.summarize(d) for d in docs]
         if batched != single:
             raise ConformanceError(f"{name}.summarize_batch disagrees with summarize")

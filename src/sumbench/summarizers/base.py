@@ -9,24 +9,19 @@ from __future__ import annotations
 
 import inspect
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, Sequence, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from sumbench.records import Document
+from sumbench.text import words
 
 
 @runtime_checkable
 class Summarizer(Protocol):
-    """What the runner needs: one method. Optional extras the runner uses when present:
-
-    - ``summarize_batch(docs) -> list[str]``: faster batched summarizing.
-    - ``version``: a string; bump it when outputs change, to invalidate cached summaries.
-    - ``cacheable = False``: never cache (e.g. summaries read from a file).
-    - ``validate()``: check parameters; called before any work, raises ``ValueError``.
-    - ``fingerprint() -> str``: extra cache-key material (e.g. a trained model file's hash).
-    - ``prepare(documents)``: called once with the evaluation documents before summarizing
-      (train on first use, refuse to evaluate on training documents by raising ``ValueError``).
-    - ``train() -> Path``: an explicit training step (``sumbench train SUITE --summarizer LABEL``).
+    """What the runner needs: one method. The optional hooks (``summarize_batch``, ``version``,
+    ``cacheable``, ``validate``, ``fingerprint``, ``prepare``, ``train``) are described, and looked up
+    once, in :mod:`sumbench.summarizers.adapter`.
     """
 
     def summarize(self, doc: Document) -> str: ...
@@ -45,19 +40,6 @@ def get_params(summarizer: Any) -> dict[str, Any]:
             )
         params[name] = getattr(summarizer, name)
     return params
-
-
-def version_of(summarizer: Any) -> str:
-    """A summarizer's ``version`` attribute (part of its cache key); ``"0"`` when it declares none."""
-    return str(getattr(summarizer, "version", "0"))
-
-
-def summarize_all(summarizer: Any, docs: Sequence[Document]) -> list[str]:
-    """Use ``summarize_batch`` when the summarizer has it, else ``summarize`` per document."""
-    batch = getattr(summarizer, "summarize_batch", None)
-    if callable(batch):
-        return list(batch(list(docs)))
-    return [summarizer.summarize(doc) for doc in docs]
 
 
 @dataclass(frozen=True)
@@ -84,7 +66,7 @@ class Budget:
         if self.max_words is not None:
             return self.max_words
         if self.ratio is not None:
-            return max(1, math.ceil(self.ratio * sum(len(s.split()) for s in doc.sentences)))
+            return max(1, math.ceil(self.ratio * sum(len(words(s)) for s in doc.sentences)))
         return None
 
     def select(self, ranked: Sequence[int], doc: Document) -> list[int]:
@@ -99,7 +81,7 @@ class Budget:
         chosen: list[int] = []
         used = 0
         for index in ranked:
-            length = len(doc.sentences[index].split())
+            length = len(words(doc.sentences[index]))
             if used + length <= limit:
                 chosen.append(index)
                 used += length

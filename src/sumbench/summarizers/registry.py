@@ -13,18 +13,38 @@ from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import Any
 
-from sumbench.summarizers.base import get_params
+from sumbench.errors import PluginError
+from sumbench.summarizers.adapter import Plugin
+from sumbench.summarizers.base import Summarizer
 
 GROUP = "sumbench.summarizers"
 
+#: The name this module's errors had before :mod:`sumbench.errors`; the same class.
+SummarizerError = PluginError
 
-class SummarizerError(ValueError):
-    """An unknown summarizer, a bad parameter or a plugin that cannot be loaded."""
+
+def _distribution(ep: EntryPoint) -> str:
+    dist = ep.dist
+    return f"{dist.name} {dist.version}" if dist is not None else "an unknown distribution"
 
 
 def registered() -> dict[str, EntryPoint]:
-    """Registered summarizer names -> entry points (loaded lazily)."""
-    return {ep.name: ep for ep in sorted(entry_points(group=GROUP), key=lambda e: e.name)}
+    """Registered summarizer names -> entry points (loaded lazily).
+
+    Two installed distributions registering the same name is an error naming both: which one a
+    suite gets must never depend on installation order.
+    """
+    found: dict[str, EntryPoint] = {}
+    for ep in sorted(entry_points(group=GROUP), key=lambda e: (e.name, e.value)):
+        first = found.get(ep.name)
+        if first is None:
+            found[ep.name] = ep
+        elif (first.value, _distribution(first)) != (ep.value, _distribution(ep)):
+            raise PluginError(
+                f"summarizer name {ep.name!r} is registered twice: by {_distribution(first)} ({first.value}) "
+                f"and by {_distribution(ep)} ({ep.value}); uninstall one of them"
+            )
+    return found
 
 
 def _did_you_mean(name: str, known: list[str]) -> str:
@@ -39,7 +59,13 @@ def resolve(use: str, base_dir: Path | None = None) -> type:
         eps = registered()
         if use not in eps:
             raise SummarizerError(f"unknown summarizer {use!r}.{_did_you_mean(use, list(eps))}")
-        return _checked(eps[use].load(), use)
+        try:
+            loaded = eps[use].load()
+        except ImportError as exc:
+            raise SummarizerError(
+                f"summarizer {use!r} cannot be loaded: {exc} (is the extra it needs installed? see `sumbench list`)"
+            ) from exc
+        return _checked(loaded, use)
     target, _, class_name = use.rpartition(":")
     if target.endswith(".py"):
         module = _load_file(target, base_dir)
@@ -52,8 +78,11 @@ def resolve(use: str, base_dir: Path | None = None) -> type:
         public = [n for n, v in vars(module).items() if inspect.isclass(v) and not n.startswith("_")]
         raise SummarizerError(
             f"summarizer {use!r}: {target} has no {class_name!r}."
-            + (f" Did you mean {difflib.get_close_matches(class_name, public, n=1)[0]!r}?"
-               if difflib.get_close_matches(class_name, public, n=1) else "")
+            + (
+                f" Did you mean {difflib.get_close_matches(class_name, public, n=1)[0]!r}?"
+                if difflib.get_close_matches(class_name, public, n=1)
+                else ""
+            )
         )
     return _checked(getattr(module, class_name), use)
 
@@ -81,7 +110,7 @@ def _load_file(target: str, base_dir: Path | None) -> Any:
 
 
 def _checked(cls: Any, use: str) -> type:
-    if not inspect.isclass(cls) or not callable(getattr(cls, "summarize", None)):
+    if not inspect.isclass(cls) or not issubclass(cls, Summarizer):
         raise SummarizerError(f"summarizer {use!r} is not a class with a summarize(doc) method")
     return cls
 
@@ -90,14 +119,20 @@ def parameters(cls: type) -> dict[str, inspect.Parameter]:
     """The constructor parameters of a summarizer class (its public knobs)."""
     return {
         n: p
-        for n, p in inspect.signature(cls.__init__).parameters.items()
+        for n, p in inspect.signature(cls).parameters.items()
         if n != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
     }
 
 
 def build(use: str, params: dict[str, Any] | None = None, base_dir: Path | None = None) -> Any:
-    """Instantiate the summarizer ``use`` with ``params``; unknown parameters fail with a hint."""
-    cls = resolve(use, base_dir)
+    """Instantiate and validate the summarizer ``use`` with ``params``; unknown parameters fail with a
+    hint. (A suite's summarizers are built by :func:`sumbench.suite.resolve_suite`.)"""
+    return build_plugin(resolve(use, base_dir), use, params).instance
+
+
+def build_plugin(cls: type, use: str, params: dict[str, Any] | None = None) -> Plugin:
+    """Instantiate and validate an already resolved class (``use`` names it in errors), adapted as a
+    :class:`~sumbench.summarizers.adapter.Plugin`."""
     params = dict(params or {})
     known = parameters(cls)
     for name in params:
@@ -112,13 +147,17 @@ def build(use: str, params: dict[str, Any] | None = None, base_dir: Path | None 
         raise SummarizerError(f"summarizer {use!r} needs parameter(s) {', '.join(missing)}")
     try:
         instance = cls(**params)
-        get_params(instance)  # fails early when __init__ does not store its arguments
-        validate = getattr(instance, "validate", None)
-        if callable(validate):
-            validate()
     except (TypeError, ValueError) as exc:
         raise SummarizerError(f"summarizer {use!r}: bad parameters {params}: {exc}") from exc
-    return instance
+    except Exception as exc:
+        raise SummarizerError(f"summarizer {use!r}: its constructor raised {type(exc).__name__}: {exc}") from exc
+    plugin = Plugin.wrap(instance, use)
+    try:
+        plugin.params()  # fails early when __init__ does not store its arguments
+        plugin.validate()
+    except (TypeError, ValueError) as exc:
+        raise SummarizerError(f"summarizer {use!r}: bad parameters {params}: {exc}") from exc
+    return plugin
 
 
 def doc_line(cls: type) -> str:

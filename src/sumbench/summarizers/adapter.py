@@ -1,0 +1,199 @@
+"""The one place that knows a summarizer's optional hooks.
+
+A summarizer needs only ``summarize(doc) -> str``. Its optional hooks are looked up once, here, when
+:meth:`Plugin.wrap` adapts an instance; no other module inspects a summarizer with ``getattr``:
+
+- ``summarize_batch(docs) -> list[str]`` (:class:`BatchSummarizer`): faster batched summarizing.
+- ``version`` (a string attribute): bump it when outputs change, to invalidate cached summaries.
+- ``cacheable = False``: never cache (e.g. summaries read from a file).
+- ``validate()`` (:class:`Validating`): check parameters; called before any work, raises ``ValueError``.
+- ``fingerprint() -> str`` (:class:`Fingerprinting`): extra cache-key material (a model file's hash).
+- ``prepare(documents)`` (:class:`Preparing`): called once with the evaluation documents before
+  summarizing (train on first use, refuse training documents by raising ``ValueError``).
+- ``train() -> Path`` (:class:`Training`): the explicit training step of ``sumbench train``.
+
+A batch that raises or returns the wrong number of summaries is not silently redone: the
+:class:`BatchOutcome` carries a warning with the exception text and how many documents were retried
+one by one, so each failing document is named.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from sumbench.errors import PluginError
+from sumbench.records import Document, Failure
+from sumbench.summarizers.base import Summarizer, get_params
+
+__all__ = [
+    "BatchOutcome",
+    "BatchSummarizer",
+    "Fingerprinting",
+    "Plugin",
+    "Preparing",
+    "Training",
+    "Validating",
+]
+
+
+@runtime_checkable
+class BatchSummarizer(Protocol):
+    def summarize_batch(self, docs: Sequence[Document]) -> Sequence[str]: ...
+
+
+@runtime_checkable
+class Validating(Protocol):
+    def validate(self) -> None: ...
+
+
+@runtime_checkable
+class Fingerprinting(Protocol):
+    def fingerprint(self) -> str: ...
+
+
+@runtime_checkable
+class Preparing(Protocol):
+    def prepare(self, documents: Sequence[Document]) -> None: ...
+
+
+@runtime_checkable
+class Training(Protocol):
+    def train(self) -> Path | str: ...
+
+
+def _hook(instance: object, protocol: type, name: str) -> Callable[..., Any] | None:
+    """The bound method ``name`` when ``instance`` implements ``protocol`` with a callable."""
+    if isinstance(instance, protocol):
+        method = getattr(instance, name)
+        return method if callable(method) else None
+    return None
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """Summaries by document id, the documents that failed, and what went wrong with the batch."""
+
+    summaries: dict[str, str] = field(default_factory=dict)
+    failures: tuple[Failure, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+def _error_text(exc: BaseException) -> str:
+    """``Type: message (file.py:line)`` of the innermost frame."""
+    frames = traceback.extract_tb(exc.__traceback__) if exc.__traceback__ else []
+    where = f" ({Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
+    return f"{type(exc).__name__}: {exc}{where}"
+
+
+@dataclass(frozen=True)
+class Plugin:
+    """A summarizer instance with its optional hooks looked up once."""
+
+    instance: Summarizer
+    name: str
+    version: str
+    cacheable: bool
+    batch_hook: Callable[[Sequence[Document]], Sequence[str]] | None
+    validate_hook: Callable[[], None] | None
+    fingerprint_hook: Callable[[], str] | None
+    prepare_hook: Callable[[Sequence[Document]], None] | None
+    train_hook: Callable[[], Path | str] | None
+
+    @classmethod
+    def wrap(cls, instance: Any, name: str | None = None) -> Plugin:
+        """Adapt ``instance``; ``name`` is how errors call it (default: its class name)."""
+        if not callable(getattr(instance, "summarize", None)):
+            raise PluginError(f"{name or type(instance).__name__} has no summarize(doc) method")
+        return cls(
+            instance=instance,
+            name=name or type(instance).__name__,
+            version=str(getattr(instance, "version", "0")),
+            cacheable=bool(getattr(instance, "cacheable", True)),
+            batch_hook=_hook(instance, BatchSummarizer, "summarize_batch"),
+            validate_hook=_hook(instance, Validating, "validate"),
+            fingerprint_hook=_hook(instance, Fingerprinting, "fingerprint"),
+            prepare_hook=_hook(instance, Preparing, "prepare"),
+            train_hook=_hook(instance, Training, "train"),
+        )
+
+    # --- parameters and identity ----------------------------------------------------------
+    def params(self) -> dict[str, Any]:
+        """The constructor parameters as stored on the instance (its cache key and provenance)."""
+        return get_params(self.instance)
+
+    def validate(self) -> None:
+        if self.validate_hook is not None:
+            self.validate_hook()
+
+    def fingerprint(self) -> str:
+        return str(self.fingerprint_hook()) if self.fingerprint_hook is not None else ""
+
+    def prepare(self, documents: Sequence[Document]) -> None:
+        if self.prepare_hook is not None:
+            self.prepare_hook(documents)
+
+    @property
+    def trainable(self) -> bool:
+        return self.train_hook is not None
+
+    def train(self) -> Path:
+        if self.train_hook is None:
+            raise PluginError(f"summarizer {self.name!r} has no training step")
+        return Path(self.train_hook())
+
+    # --- summarizing ----------------------------------------------------------------------
+    def summarize(self, doc: Document) -> str:
+        text = self.instance.summarize(doc)
+        if not isinstance(text, str):
+            raise TypeError(f"summarize() returned {type(text).__name__}, not str")
+        return text
+
+    def summarize_all(self, docs: Sequence[Document]) -> list[str]:
+        """Summaries in order, through ``summarize_batch`` when there is one (errors propagate)."""
+        if self.batch_hook is not None:
+            outputs = list(self.batch_hook(list(docs)))
+            if len(outputs) != len(docs):
+                raise ValueError(f"summarize_batch returned {len(outputs)} summaries for {len(docs)} documents")
+            return outputs
+        return [self.summarize(doc) for doc in docs]
+
+    def summarize_documents(
+        self, docs: Sequence[Document], label: str, tick: Callable[[int], None] = lambda n: None
+    ) -> BatchOutcome:
+        """Summarize ``docs``; a document whose summarizer raises becomes a recorded failure.
+
+        With ``summarize_batch``, the batch is tried first; if it raises or returns anything but one
+        string per document, a warning records why and the documents are retried one by one.
+        """
+        warnings: list[str] = []
+        if self.batch_hook is not None and docs:
+            problem: str | None = None
+            try:
+                outputs = list(self.batch_hook(list(docs)))
+            except Exception as exc:  # noqa: BLE001 - recorded below, then retried one by one
+                problem = f"raised {_error_text(exc)}"
+            else:
+                if len(outputs) != len(docs):
+                    problem = f"returned {len(outputs)} summaries for {len(docs)} documents"
+                elif not all(isinstance(o, str) for o in outputs):
+                    kinds = sorted({type(o).__name__ for o in outputs if not isinstance(o, str)})
+                    problem = f"returned {', '.join(kinds)} instead of str"
+                else:
+                    tick(len(docs))
+                    return BatchOutcome(dict(zip((d.id for d in docs), outputs)))
+            warnings.append(
+                f"summarizer {label!r}: summarize_batch {problem}; retried the {len(docs)} documents one by one"
+            )
+        made: dict[str, str] = {}
+        failures: list[Failure] = []
+        for doc in docs:
+            try:
+                made[doc.id] = self.summarize(doc)
+            except Exception as exc:  # noqa: BLE001 - one failing document never stops the run
+                failures.append(Failure(doc.id, label, "summarize", _error_text(exc)))
+            tick(1)
+        return BatchOutcome(made, tuple(failures), tuple(warnings))
