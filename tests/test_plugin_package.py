@@ -20,9 +20,22 @@ def installed_plugin(tmp_path_factory):
     source = tmp_path_factory.mktemp("src") / PLUGIN.name  # a copy: building writes build/ beside the source
     shutil.copytree(PLUGIN, source)
     completed = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-         "--no-index", "--target", str(target), str(source)],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "--target",
+            str(target),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     if completed.returncode != 0:
         pytest.fail(f"pip could not install the plugin distribution:\n{completed.stderr}")
@@ -34,6 +47,7 @@ def _python(target, code: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
 
 
+@pytest.mark.slow
 def test_installed_plugin_is_registered_listed_and_conformant(installed_plugin, tmp_path):
     code = (
         "import json\n"

@@ -41,6 +41,7 @@ def assert_same(ours: dict, theirs: dict, where: str = "") -> None:
 
 
 # ------------------------------------------------------------------------- real outputs
+@pytest.mark.slow
 @pytest.mark.shared
 @pytest.mark.parametrize("stem", [False, True], ids=["nostem", "stem"])
 def test_every_shared_system_output(shared_corpora, stem: bool) -> None:  # noqa: F811
@@ -58,6 +59,7 @@ def test_every_shared_system_output(shared_corpora, stem: bool) -> None:  # noqa
             assert_same(ours.score(refs[0], pred), expected, f"{name}/{system}#{i} score")
 
 
+@pytest.mark.slow
 @pytest.mark.shared
 def test_score_multi_on_eleven_references(shared_corpora) -> None:  # noqa: F811
     rows = [r for r in judged_outputs(shared_corpora) if len(r[2]) > 1]
@@ -76,8 +78,11 @@ def test_score_multi_on_eleven_references(shared_corpora) -> None:  # noqa: F811
 # ---------------------------------------------------------------------------- hypothesis
 TIE_VOCAB = ["a", "b", "c", "ab", "the", "cats", "running", "ran", "went", "is"]
 SEPARATORS = [" ", " ", " ", "\n", ", ", ". ", ".\n", "-", "\n\n", "  \t", "!"]
+# Kept compact (the formatter would put one string per line).
+# fmt: off
 ODD = ["", " ", "\n", "Kelvin \u212a", "\u0130stanbul", "na\u00efve caf\u00e9", "\u4e2d\u6587\u5b57", "42", "3.14",
        "U.S.-based", "e-mail", "--", "\u00bd", "\U0001f600", "ABC", "x\u0301", "\u00df", "\ufb01re"]
+# fmt: on
 
 
 @st.composite
@@ -140,9 +145,7 @@ def test_score_multi_matches(targets: list[str], prediction: str, stem: bool) ->
 
 @settings(max_examples=40, deadline=None)
 @given(
-    pairs=st.lists(
-        st.tuples(st.one_of(any_text, st.lists(any_text, min_size=1, max_size=3)), any_text), max_size=12
-    ),
+    pairs=st.lists(st.tuples(st.one_of(any_text, st.lists(any_text, min_size=1, max_size=3)), any_text), max_size=12),
     stem=st.booleans(),
 )
 def test_score_batch_matches(pairs: list, stem: bool) -> None:
@@ -204,7 +207,7 @@ def test_custom_tokenizer_is_used_like_rouge_score() -> None:
 
 
 def test_splitter_policy_equals_rouge_score_on_presplit_text() -> None:
-    from sumbench.corpora import split_sentences
+    from sumbench.text import split_sentences
 
     ref = "Mr. Smith went to Washington. He met the president. They talked for an hour."
     pred = "The president met Smith. They talked. Washington was cold."
@@ -254,8 +257,10 @@ def test_signature() -> None:
 def test_multiref_modes_by_hand() -> None:
     refs = ["a b", "c d", "a x y z"]
     pred = "a b"
-    got = {m: RougeScorer(["rouge1"], multiref=m).score_multi(refs, pred)["rouge1"] for m in
-           ("max", "mean", "pooled", "best", "jackknife")}
+    got = {
+        m: RougeScorer(["rouge1"], multiref=m).score_multi(refs, pred)["rouge1"]
+        for m in ("max", "mean", "pooled", "best", "jackknife")
+    }
     assert got["max"] == Score(1.0, 1.0, 1.0)
     per = [Score(1.0, 1.0, 1.0), Score(0.0, 0.0, 0.0), Score(0.5, 0.25, 2 * 0.5 * 0.25 / 0.75)]
     assert got["mean"] == Score(*(sum(x) / 3 for x in zip(*per)))
@@ -327,11 +332,14 @@ def test_perl_mode_without_stemming_agrees_with_rouge_score_up_to_rounding() -> 
 
 
 # ------------------------------------------------------------- the fast Porter port vs NLTK
+# Kept compact (the formatter would put one string per line).
+# fmt: off
 SUFFIXES = ["ational", "tional", "enci", "anci", "izer", "bli", "alli", "entli", "eli", "ousli", "ization",
             "ation", "ator", "alism", "iveness", "fulness", "ousness", "aliti", "iviti", "biliti", "fulli", "logi",
             "icate", "ative", "alize", "iciti", "ical", "ful", "ness", "al", "ance", "ence", "er", "ic", "able",
             "ible", "ant", "ement", "ment", "ent", "ion", "sion", "tion", "ou", "ism", "ate", "iti", "ous", "ive",
             "ize", "e", "ll", "ed", "ing", "eed", "ied", "ies", "sses", "ss", "s", "y", "at", "bl", "iz", "yed"]
+# fmt: on
 
 
 @functools.lru_cache(maxsize=1)
@@ -345,15 +353,18 @@ def _nltk_and_port():
     return nltk.stem, make_porter(nltk.pool)
 
 
+@pytest.mark.slow
 @settings(max_examples=1500, deadline=None)
-@given(stem_part=st.from_regex(r"[a-z0-9y]{0,8}", fullmatch=True),
-       suffixes=st.lists(st.sampled_from(SUFFIXES), max_size=3))
+@given(
+    stem_part=st.from_regex(r"[a-z0-9y]{0,8}", fullmatch=True), suffixes=st.lists(st.sampled_from(SUFFIXES), max_size=3)
+)
 def test_porter_port_equals_nltk_on_generated_words(stem_part: str, suffixes: list[str]) -> None:
     slow, fast = _nltk_and_port()
     word = stem_part + "".join(suffixes)
     assert fast(word) == slow(word)
 
 
+@pytest.mark.slow
 @pytest.mark.shared
 def test_porter_port_equals_nltk_on_every_corpus_word(shared_corpora) -> None:  # noqa: F811
     import re

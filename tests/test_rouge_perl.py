@@ -32,7 +32,7 @@ def perl():
 
 
 def _lines(text: str) -> str:
-    from sumbench.corpora import split_sentences
+    from sumbench.text import split_sentences
 
     return "\n".join(s for s in split_sentences(text) if s.strip())
 
@@ -54,6 +54,7 @@ def pairs(shared_corpora):  # noqa: F811
     return rows
 
 
+@pytest.mark.slow
 @pytest.mark.shared
 def test_single_reference_sentence_per_line(perl, pairs) -> None:
     rows = pairs[::2]  # ~2,100 pairs from every judgment file
@@ -64,6 +65,7 @@ def test_single_reference_sentence_per_line(perl, pairs) -> None:
     assert_prints_same(perl_out, ours, PERL_TO_OURS, "stemmed, one sentence per line")
 
 
+@pytest.mark.slow
 @pytest.mark.shared
 def test_single_reference_one_line_is_rouge_l(perl, pairs) -> None:
     rows = pairs[1::4]  # ~1,000 more pairs, texts as stored (one line each)
@@ -74,6 +76,7 @@ def test_single_reference_one_line_is_rouge_l(perl, pairs) -> None:
     assert_prints_same(perl_out, ours, {"ROUGE-1": "rouge1", "ROUGE-2": "rouge2", "ROUGE-L": "rougeL"}, "one line")
 
 
+@pytest.mark.slow
 @pytest.mark.shared
 @pytest.mark.parametrize("formula,multiref", [("A", "pooled"), ("B", "best")])
 def test_eleven_references(perl, pairs, formula: str, multiref: str) -> None:
@@ -88,6 +91,7 @@ def test_eleven_references(perl, pairs, formula: str, multiref: str) -> None:
     assert all(tuple(one[o]) == tuple(perl_out[0][p]) for p, o in PERL_TO_OURS.items())
 
 
+@pytest.mark.slow
 @pytest.mark.shared
 @pytest.mark.parametrize("limit", [{"max_words": 30}, {"max_bytes": 150}, {"max_bytes": 60}, {"max_words": 8}])
 def test_truncation(perl, pairs, limit: dict) -> None:
@@ -122,6 +126,11 @@ def test_awkward_texts(perl, stem: bool, limit: dict) -> None:
     cands = [c for _, c in AWKWARD] + [r for r, c in AWKWARD if c]
     perl_out = perl(cands, [[r] for r in refs], stem=stem, max_n=4, **limit)
     ours = RougeScorer(["rouge1", "rouge2", "rouge3", "rouge4", "rougeLsum"], use_stemmer=stem, compat="perl", **limit)
-    mapping = {"ROUGE-1": "rouge1", "ROUGE-2": "rouge2", "ROUGE-3": "rouge3", "ROUGE-4": "rouge4",
-               "ROUGE-L": "rougeLsum"}
+    mapping = {
+        "ROUGE-1": "rouge1",
+        "ROUGE-2": "rouge2",
+        "ROUGE-3": "rouge3",
+        "ROUGE-4": "rouge4",
+        "ROUGE-L": "rougeLsum",
+    }
     assert_prints_same(perl_out, ours.score_batch(refs, cands), mapping, f"awkward stem={stem} {limit}")

@@ -13,13 +13,16 @@ TEST_PARAMS = {
     "supervised": {"train_limit": 40},
 }
 NEEDS = {"hf-seq2seq": "a model directory (tested in test_neural.py)"}
+NEURAL = {"embedding-centroid", "embedding-mmr"}  # load a sentence-embedding model: slow
 
 
 def _doc(text: str, refs=("ref",), **meta) -> Document:
     return Document("d", text, tuple(split_sentences(text)), tuple(refs), meta=meta)
 
 
-@pytest.mark.parametrize("name", sorted(registered()))
+@pytest.mark.parametrize(
+    "name", [pytest.param(n, marks=pytest.mark.slow) if n in NEURAL else n for n in sorted(registered())]
+)
 def test_every_registered_summarizer_conforms(name):
     if name in NEEDS:
         pytest.skip(f"{name} needs {NEEDS[name]}")
@@ -110,9 +113,9 @@ def test_oracle_rouge_is_at_least_leads_on_every_document():
     oracle, lead = build("oracle", {"k": 3}), build("lead", {"k": 3})
     better = 0
     for doc in corpus.documents:
-        o, l = objective(doc, oracle.summarize(doc)), objective(doc, lead.summarize(doc))
-        assert o >= l - 1e-12, doc.id
-        better += o > l
+        by_oracle, by_lead = objective(doc, oracle.summarize(doc)), objective(doc, lead.summarize(doc))
+        assert by_oracle >= by_lead - 1e-12, doc.id
+        better += by_oracle > by_lead
     assert better >= 20  # and strictly better on most documents
     assert build("oracle", {"max_words": 30}).summarize(corpus.documents[0]).split().__len__() <= 30
 
@@ -133,8 +136,12 @@ def test_textrank_prefers_the_central_sentence():
 
 def test_precomputed_from_file_and_field(tmp_path):
     path = tmp_path / "out.jsonl"
-    path.write_text(json.dumps({"id": "d", "summary": "from file", "system": "A"}) + "\n"
-                    + json.dumps({"id": "d", "summary": "other", "system": "B"}) + "\n")
+    path.write_text(
+        json.dumps({"id": "d", "summary": "from file", "system": "A"})
+        + "\n"
+        + json.dumps({"id": "d", "summary": "other", "system": "B"})
+        + "\n"
+    )
     doc = _doc("Article text.", out="from field")
     assert build("precomputed", {"file": str(path), "system": "A"}).summarize(doc) == "from file"
     assert build("precomputed", {"field": "out"}).summarize(doc) == "from field"
@@ -168,7 +175,7 @@ def test_plugin_by_path_and_by_module(tmp_path, monkeypatch):
     assert get_params(by_path) == {"punct": "?"}
     monkeypatch.syspath_prepend(str(tmp_path))
     assert build("my_plugin:Shout").summarize(doc) == "HELLO THERE.!"
-    with pytest.raises(SummarizerError, match="has no 'Shuot'.*Did you mean 'Shout'"):
+    with pytest.raises(SummarizerError, match=r"has no 'Shuot'.*Did you mean 'Shout'"):
         build("my_plugin:Shuot")
     with pytest.raises(SummarizerError, match="not found"):
         build("nowhere.py:Shout", base_dir=tmp_path)

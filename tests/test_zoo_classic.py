@@ -187,7 +187,7 @@ def test_lsa_gong_liu_takes_one_sentence_per_topic():
 def test_ties_are_broken_by_document_order():
     doc = doc_of("Same words here.", "Same words here.", "Same words here.")
     for summarizer in (LexRank(), LSA(), Luhn(), SumBasic(), KLSum(), Centroid(), MMR(lambda_=1.0)):
-        assert list(summarizer.rank(doc))[0] == 0, type(summarizer).__name__
+        assert summarizer.rank(doc)[0] == 0, type(summarizer).__name__
     for summarizer in (LexRank(), Luhn(), Centroid()):
         assert list(summarizer.rank(doc)) == [0, 1, 2], type(summarizer).__name__
 
@@ -250,7 +250,12 @@ def test_tokens_keep_positions_and_sentences():
     terms = _text.analyze(["A big cat.", "The cat\nsat."])  # a newline inside a sentence
     assert terms.token_sentences.tolist() == [0, 0, 0, 1, 1, 1]
     assert [terms.vocabulary[t] if t >= 0 else None for t in terms.token_terms] == [
-        None, "big", "cat", None, "cat", "sat"
+        None,
+        "big",
+        "cat",
+        None,
+        "cat",
+        "sat",
     ]
 
 
@@ -381,9 +386,9 @@ def test_split_sentences_documents_work_end_to_end():
 def test_lsa_large_documents_use_truncated_svd_with_the_same_top_sentence(monkeypatch):
     from sumbench.summarizers import lsa
 
-    sentences = tuple(
-        f"Report {i} covers topic{i % 7} with detail{i % 11} and note{i % 5}." for i in range(60)
-    ) + ("Topic1 topic1 topic1 detail3 note2 dominates everything here topic1.",)
+    sentences = tuple(f"Report {i} covers topic{i % 7} with detail{i % 11} and note{i % 5}." for i in range(60)) + (
+        "Topic1 topic1 topic1 detail3 note2 dominates everything here topic1.",
+    )
     doc = doc_of(*sentences)
     exact = LSA(n_topics=1).rank(doc)[:1]
     monkeypatch.setattr(lsa, "_EXACT_LIMIT", 10)

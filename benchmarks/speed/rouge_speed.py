@@ -25,8 +25,9 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 os.environ.setdefault("RAYON_NUM_THREADS", "1")  # keep the Rust scorer on one core too
 
@@ -204,20 +205,41 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         return "-" if x is None else f"{x:,.0f}"
 
     perl = any("ROUGE-1.5.5.pl" in r for r in rows)
-    head = ["workload", "stem", "pairs", "rouge-score", "rs (Rust)", "ours batch", "ours score()",
-            "ours/rouge-score", "ours/rs", "parity"] + (["Perl"] if perl else [])
+    head = [
+        "workload",
+        "stem",
+        "pairs",
+        "rouge-score",
+        "rs (Rust)",
+        "ours batch",
+        "ours score()",
+        "ours/rouge-score",
+        "ours/rs",
+        "parity",
+    ] + (["Perl"] if perl else [])
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for r in rows:
         rust = r.get("rouge-score-rs")
-        cells = [r["workload"], "on" if r["stem"] else "off", f"{r['pairs']:,}", fmt(r["rouge-score"]), fmt(rust),
-                 fmt(r["ours batch"]), fmt(r["ours score()"]), f"{r['ours batch'] / r['rouge-score']:.1f}x",
-                 f"{r['ours batch'] / rust:.2f}x" if rust else "-", f"{r['parity']}/{r['pairs']}"]
+        cells = [
+            r["workload"],
+            "on" if r["stem"] else "off",
+            f"{r['pairs']:,}",
+            fmt(r["rouge-score"]),
+            fmt(rust),
+            fmt(r["ours batch"]),
+            fmt(r["ours score()"]),
+            f"{r['ours batch'] / r['rouge-score']:.1f}x",
+            f"{r['ours batch'] / rust:.2f}x" if rust else "-",
+            f"{r['parity']}/{r['pairs']}",
+        ]
         if perl:
             cells.append(fmt(r.get("ROUGE-1.5.5.pl")))
         print("| " + " | ".join(cells) + " |")
-    print("pairs/s on one core; ratios use 'ours batch'; parity = pairs where ours (batch and score()) "
-          "equals rouge-score to 1e-12 on all of " + ", ".join(TYPES))
+    print(
+        "pairs/s on one core; ratios use 'ours batch'; parity = pairs where ours (batch and score()) "
+        "equals rouge-score to 1e-12 on all of " + ", ".join(TYPES)
+    )
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ does after sentence splitting (nltk's Treebank word tokenizer, then sumy's word 
 data is needed. Both use English stop words (each library its own list) and, by default, no
 stemming (``--stemming`` turns on Porter for ours and sumy's Snowball for sumy).
 
-Timing is wall clock for summarizing all documents (ours: ``summarize_all``, as sumbench's runner
+Timing is wall clock for summarizing all documents (ours: ``Plugin.summarize_all``, as sumbench's runner
 calls it; sumy: building its document model from the sentences plus the summarizer call), best of
 ``--repeat`` rounds with the two sides alternating, after a short warm-up. The sentence splitting
 itself is outside the timing for both. BLAS runs single-threaded for both sides (``--blas-threads``).
@@ -27,9 +27,9 @@ import argparse
 import re
 import sys
 import time
-from functools import partial
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -154,7 +154,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--bootstrap", type=int, default=2000, help="bootstrap resamples (default 2000)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
-        "--blas-threads", type=int, default=1,
+        "--blas-threads",
+        type=int,
+        default=1,
         help="BLAS/LAPACK threads for both sides (default 1: per-document matrices are tiny, and "
         "threaded LAPACK on them is slower, badly so on a busy machine); 0 leaves the default",
     )
@@ -165,7 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         threadpool_limits(args.blas_threads)
 
     from sumbench.corpora import load_corpus
-    from sumbench.summarizers.base import summarize_all
+    from sumbench.summarizers.adapter import Plugin
 
     if not args.corpus.is_file():
         parser.error(f"corpus not found: {args.corpus} (give --corpus)")
@@ -187,7 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     failures = 0
     for name in args.methods:
         a, b = mine[name], theirs[name]
-        run_a = partial(summarize_all, a)  # what sumbench's runner calls (summarize_batch if defined)
+        run_a = Plugin.wrap(a).summarize_all  # what sumbench's runner calls (summarize_batch if defined)
         run_b = lambda batch, b=b: [b(doc) for doc in batch]  # noqa: E731
         run_a(docs[:20])  # warm-up: imports, caches
         run_b(docs[:20])
@@ -204,8 +206,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         diff, low, high, p = paired(r_a, r_b, args.bootstrap, args.seed)
         fast = speed_a >= 10 * speed_b
         not_worse = not (high < 0)
-        verdict = ("ok" if fast and not_worse else "MISS") + ("" if fast else " (<10x)") + (
-            "" if not_worse else " (worse)"
+        verdict = (
+            ("ok" if fast and not_worse else "MISS") + ("" if fast else " (<10x)") + ("" if not_worse else " (worse)")
         )
         failures += verdict != "ok"
         ci = f"{diff:+.4f} [{low:+.4f}, {high:+.4f}]"

@@ -137,12 +137,15 @@ _STEP2 = re.compile(
     r"(ational|tional|enci|anci|izer|bli|alli|entli|eli|ousli|ization|ation|ator|alism|iveness"
     r"|fulness|ousness|aliti|iviti|biliti|logi)$"
 )
+# Step 2's suffix table, kept compact (the formatter would put one pair per line).
+# fmt: off
 _STEP2_MAP = {
     "ational": "ate", "tional": "tion", "enci": "ence", "anci": "ance", "izer": "ize", "bli": "ble",
     "alli": "al", "entli": "ent", "eli": "e", "ousli": "ous", "ization": "ize", "ation": "ate",
     "ator": "ate", "alism": "al", "iveness": "ive", "fulness": "ful", "ousness": "ous",
     "aliti": "al", "iviti": "ive", "biliti": "ble", "logi": "log",
 }
+# fmt: on
 _STEP3 = re.compile(r"(icate|ative|alize|iciti|ical|ful|ness)$")
 _STEP3_MAP = {"icate": "ic", "ative": "", "alize": "al", "iciti": "ic", "ical": "ic", "ful": "", "ness": ""}
 _STEP4 = re.compile(r"(al|ance|ence|er|ic|able|ible|ant|ement|ou|ism|ate|iti|ous|ive|ize)$")

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from functools import lru_cache
-from typing import Callable, Hashable, Iterable, Mapping, Sequence
+from typing import Any
 
 Tokens = tuple[str, ...]
 Masks = dict[str, int]
@@ -27,7 +28,7 @@ _VALID_TOKEN_RE = re.compile(r"^[a-z0-9]+$")
 
 
 @lru_cache(maxsize=1)
-def _nltk_porter():  # type: ignore[no-untyped-def]
+def _nltk_porter() -> Any:  # an nltk.stem.porter.PorterStemmer (nltk is untyped)
     from nltk.stem import porter
 
     return porter.PorterStemmer()

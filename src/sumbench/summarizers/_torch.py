@@ -52,9 +52,7 @@ def require(who: str, *modules: str) -> None:
     """Raise :class:`NeuralDependencyError` naming the install command when a module is missing."""
     missing = missing_modules(*modules)
     if missing:
-        raise NeuralDependencyError(
-            f"{who} needs {', '.join(missing)} (the 'neural' extra): {NEURAL_HINT}"
-        )
+        raise NeuralDependencyError(f"{who} needs {', '.join(missing)} (the 'neural' extra): {NEURAL_HINT}")
 
 
 def import_module(who: str, name: str) -> Any:
@@ -102,8 +100,10 @@ def looks_like_path(model: str) -> bool:
 def validate_model(model: Any, name: str = "model") -> None:
     """A hub id (``org/name``) or an existing local directory."""
     if not isinstance(model, str) or not model.strip():
-        raise ValueError(f"{name} must be a Hugging Face model id (e.g. 'facebook/bart-large-cnn') or a local "
-                         f"model directory, not {model!r}")
+        raise ValueError(
+            f"{name} must be a Hugging Face model id (e.g. 'facebook/bart-large-cnn') or a local "
+            f"model directory, not {model!r}"
+        )
     if looks_like_path(model) and not Path(model).expanduser().is_dir():
         raise ValueError(f"{name} {model!r} looks like a local path, but no such directory exists")
 
@@ -132,7 +132,8 @@ def fingerprint(model: str) -> str:
 def _directory_digest(directory: Path) -> str:
     digest = hashlib.sha256()
     files = sorted(
-        p for p in directory.rglob("*")
+        p
+        for p in directory.rglob("*")
         if p.is_file() and not any(part.startswith(".") for part in p.relative_to(directory).parts)
     )
     for path in files:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from sumbench.records import Document
 from sumbench.summarizers._text import ClassicSummarizer, Terms, idf, l2_rows, order
 

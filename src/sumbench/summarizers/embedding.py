@@ -15,8 +15,9 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -66,7 +67,7 @@ class EmbeddingCache:
             table = self._tables.get(model_key)
             for sentence in dict.fromkeys(sentences):
                 vector = table.get(sentence) if table is not None else None
-                if vector is None:
+                if table is None or vector is None:
                     self.misses += 1
                     continue
                 table.move_to_end(sentence)
@@ -152,7 +153,7 @@ class SentenceEncoder:
 
     @property
     def dimension(self) -> int:
-        return int(getattr(self.model.config, "hidden_size"))
+        return int(self.model.config.hidden_size)
 
     def encode(self, sentences: Sequence[str]) -> np.ndarray:
         """Embed ``sentences`` with the model, no cache: length-sorted batches of ``batch_size``."""
@@ -161,7 +162,7 @@ class SentenceEncoder:
         result = np.zeros((len(sentences), self.dimension), dtype=np.float32)
         device = self.model.device
         for start in range(0, len(order), self.batch_size):
-            group = order[start:start + self.batch_size]
+            group = order[start : start + self.batch_size]
             batch = self.tokenizer(
                 [sentences[i] for i in group],
                 padding=True,
@@ -190,9 +191,11 @@ def _default_seq_length(source: str, tokenizer: Any, config: Any) -> int:
             value = None
         if isinstance(value, int) and value > 0:
             return value
-    limits = [v for v in (getattr(tokenizer, "model_max_length", None),
-                          getattr(config, "max_position_embeddings", None))
-              if isinstance(v, int) and 0 < v <= 1_000_000]
+    limits = [
+        v
+        for v in (getattr(tokenizer, "model_max_length", None), getattr(config, "max_position_embeddings", None))
+        if isinstance(v, int) and 0 < v <= 1_000_000
+    ]
     return min(limits + [MAX_SEQ_LENGTH_CAP])
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any, TypeGuard
 
 from sumbench.records import Document
 from sumbench.summarizers import _torch
@@ -88,8 +89,11 @@ class HFSeq2Seq:
             value = getattr(self, name)
             if value is not None and (not _is_int(value) or value < 0):
                 raise ValueError(f"{name} must be a non-negative integer or None, not {value!r}")
-        if (self.min_new_tokens is not None and self.max_new_tokens is not None
-                and self.min_new_tokens > self.max_new_tokens):
+        if (
+            self.min_new_tokens is not None
+            and self.max_new_tokens is not None
+            and self.min_new_tokens > self.max_new_tokens
+        ):
             raise ValueError(f"min_new_tokens ({self.min_new_tokens}) exceeds max_new_tokens ({self.max_new_tokens})")
         if self.length_penalty is not None and (
             isinstance(self.length_penalty, bool) or not isinstance(self.length_penalty, (int, float))
@@ -204,12 +208,10 @@ class HFSeq2Seq:
             groups = [[i] for i in range(len(docs))]
         else:
             order = sorted(range(len(docs)), key=lambda i: (len(inputs[i]), i))
-            groups = [order[start:start + self.batch_size] for start in range(0, len(order), self.batch_size)]
+            groups = [order[start : start + self.batch_size] for start in range(0, len(order), self.batch_size)]
         device = model.device
         for group in groups:
-            batch = tokenizer.pad(
-                {"input_ids": [inputs[i] for i in group]}, padding=True, return_tensors="pt"
-            )
+            batch = tokenizer.pad({"input_ids": [inputs[i] for i in group]}, padding=True, return_tensors="pt")
             batch = {key: value.to(device) for key, value in batch.items() if key in ("input_ids", "attention_mask")}
             seed = self._doc_seed(docs[group[0]]) if self.do_sample else self.seed
             devices = [device.index or 0] if device.type == "cuda" else []
@@ -222,7 +224,7 @@ class HFSeq2Seq:
         return [r if r is not None else [] for r in results]
 
     def _doc_seed(self, doc: Document) -> int:
-        material = f"{self.seed}\x00{doc.text_hash}".encode("utf-8")
+        material = f"{self.seed}\x00{doc.text_hash}".encode()
         return int.from_bytes(hashlib.sha256(material).digest()[:8], "big") & 0x7FFF_FFFF_FFFF_FFFF
 
     def summarize_batch(self, docs: Sequence[Document]) -> list[str]:
@@ -247,7 +249,7 @@ class HFSeq2Seq:
 def model_input_limit(tokenizer: Any, config: Any) -> int:
     """A model's input limit in tokens: the tokenizer's ``model_max_length`` and the config's position
     embeddings, whichever is smaller and set; capped at :data:`MAX_INPUT_TOKENS_CAP`."""
-    candidates = []
+    candidates: list[int] = []
     tokenizer_limit = getattr(tokenizer, "model_max_length", None)
     if _is_int(tokenizer_limit) and 0 < tokenizer_limit <= 1_000_000:
         candidates.append(tokenizer_limit)
@@ -276,7 +278,7 @@ def _strip_generated(row: list[int], model: Any, tokenizer: Any) -> list[int]:
     return row
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 

@@ -13,9 +13,7 @@ class RandomK(ExtractiveSummarizer):
 
     version = "1"
 
-    def __init__(
-        self, k: int | None = None, max_words: int | None = None, ratio: float | None = None, seed: int = 0
-    ):
+    def __init__(self, k: int | None = None, max_words: int | None = None, ratio: float | None = None, seed: int = 0):
         self.k = k
         self.max_words = max_words
         self.ratio = ratio
