@@ -20,10 +20,11 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
+from sumbench.text import tokenize
+
 Tokens = tuple[str, ...]
 Masks = dict[str, int]
 
-_TOKEN_RE = re.compile(r"[a-z0-9]+")
 _VALID_TOKEN_RE = re.compile(r"^[a-z0-9]+$")
 
 
@@ -53,8 +54,9 @@ def nltk_stem(word: str) -> str:
 
 
 def rs_tokenize(text: str, stem: bool) -> Tokens:
-    """rouge-score 0.1.2's default tokenizer: lowercase, keep ``[a-z0-9]+`` runs, stem tokens > 3 chars."""
-    toks = _TOKEN_RE.findall(text.lower())
+    """rouge-score 0.1.2's default tokenizer: lowercase, keep ``[a-z0-9]+`` runs (:func:`sumbench.text.tokenize`),
+    stem tokens > 3 chars."""
+    toks = tokenize(text)
     if not stem:
         return tuple(toks)
     out = tuple(map(nltk_stem, toks))
