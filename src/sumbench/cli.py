@@ -62,7 +62,7 @@ def _progress_bars(enabled: bool) -> Iterator[Any]:
         transient=False,
     ) as bars:
 
-        def start(description: str, total: int):
+        def start(description: str, total: int | None):
             task = bars.add_task(description, total=total)
             return lambda advance: bars.advance(task, advance)
 
@@ -75,34 +75,80 @@ def _stderr_console():
     return Console(stderr=True)
 
 
+#: Exit statuses of ``sumbench run`` (documented in the README).
+EXIT_OK, EXIT_BUG, EXIT_USER_ERROR, EXIT_SYSTEMS_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    from sumbench.runner import run_suite
+    from sumbench.runner import RunInterrupted, run_suite
     from sumbench.suite import load_suite, resolve_suite, with_overrides
 
-    suite = with_overrides(load_suite(args.suite or _default_suite()), limit=args.limit, seed=args.seed)
+    suite = with_overrides(
+        load_suite(args.suite or _default_suite()),
+        limit=args.limit,
+        seed=args.seed,
+        jobs=args.jobs,
+        executor=args.executor,
+    )
     resolved = resolve_suite(suite)
-    with _progress_bars(not args.quiet) as progress:
-        result = run_suite(
-            resolved,
-            out_dir=Path(args.out) if args.out else None,
-            cache_path=Path(args.cache) if args.cache else None,
-            use_cache=not args.no_cache,
-            progress=progress,
-        )
     console = _stderr_console()
-    for system in result.systems:
-        state = (
-            "all from cache"
-            if system.cache_hits == len(system.summaries) + len(system.failures)
-            else f"{system.cache_hits} from cache, {len(system.summaries) - system.cache_hits} new"
-        )
-        console.print(f"  {system.label}: {len(system.summaries)} summaries ({state}), {len(system.failures)} failed")
-    if result.cache_misses == 0:
-        console.print("  every summary came from the cache: none recomputed")
-    if result.failures:
-        console.print(f"  {len(result.failures)} failures recorded in failures.jsonl and the report")
+    try:
+        with _progress_bars(not args.quiet) as progress:
+            result = run_suite(
+                resolved,
+                out_dir=Path(args.out) if args.out else None,
+                cache_path=Path(args.cache) if args.cache else None,
+                use_cache=not args.no_cache,
+                progress=progress,
+                force=args.force,
+            )
+    except RunInterrupted as exc:
+        console.print(f"sumbench: {exc}", highlight=False, soft_wrap=True)
+        return EXIT_INTERRUPTED
+    _print_summary(console, result)
+    failed = result.failed_systems(suite.run.max_failure_rate)
+    if failed:
+        limit = suite.run.max_failure_rate
+        rule = "failed on every document" if limit is None else f"failed on more than {limit:.0%} of the documents"
+        console.print(f"sumbench: {', '.join(failed)} {rule} (exit status {EXIT_SYSTEMS_FAILED})", highlight=False)
     print(result.run_dir)
-    return 0
+    return EXIT_SYSTEMS_FAILED if failed else EXIT_OK
+
+
+def _print_summary(console: Any, result: Any) -> None:
+    """The run in a few lines: each system's primary metric with its interval, cache use, failures."""
+    from rich.table import Table
+
+    manifest = result.manifest
+    primary = manifest.primary_metric
+    confidence = f"{manifest.confidence:.0%}"
+    means = {a.system: a for a in result.aggregates if a.metric == primary}
+    scale = 100 if primary and primary.startswith("rouge") else 1
+    table = Table(box=None, pad_edge=False, show_edge=False)
+    for column, justify in (
+        ("system", "left"),
+        (f"{primary}", "right"),
+        (f"{confidence} CI", "right"),
+        ("summaries", "right"),
+        ("from cache", "right"),
+        ("failed", "right"),
+    ):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    ranked = sorted(result.systems, key=lambda s: -(means[s.label].mean if s.label in means else float("-inf")))
+    for system in ranked:
+        agg = means.get(system.label)
+        mean = f"{agg.mean * scale:.2f}" if agg is not None and agg.mean == agg.mean else "–"
+        ci = (
+            f"{agg.ci_low * scale:.2f}–{agg.ci_high * scale:.2f}"
+            if agg is not None and agg.ci_low == agg.ci_low
+            else "–"
+        )
+        table.add_row(system.label, mean, ci, str(system.summaries), str(system.cache_hits), str(system.failures))
+    console.print(table)
+    if result.cache_misses == 0:
+        console.print("every summary came from the cache: none recomputed")
+    if result.failures:
+        console.print(f"{len(result.failures)} failures recorded in failures.jsonl and the report")
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -223,6 +269,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--cache", help="summary cache file (default: ~/.cache/sumbench/summaries.sqlite)")
     run.add_argument("--no-cache", action="store_true", help="neither read nor write the summary cache")
     run.add_argument("--quiet", action="store_true", help="no progress bars")
+    run.add_argument("--jobs", type=int, help="worker processes for summarizing and scoring (default: [run] jobs, 1)")
+    run.add_argument(
+        "--executor", choices=("local", "processes", "ray"), help="where work runs (default: [run] executor)"
+    )
+    run.add_argument("--force", action="store_true", help="replace the run folder --out if it exists")
     run.set_defaults(func=cmd_run)
 
     listing = sub.add_parser("list", parents=[common], help="registered summarizers with parameters; bundled corpora")

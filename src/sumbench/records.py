@@ -29,6 +29,10 @@ class Document:
         object.__setattr__(self, "references", tuple(self.references))
         object.__setattr__(self, "meta", _frozen_mapping(self.meta))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # a read-only mapping does not pickle: rebuild from a plain dict (worker processes need this)
+        return (Document, (self.id, self.text, self.sentences, self.references, self.title, dict(self.meta)))
+
     @property
     def text_hash(self) -> str:
         """SHA-256 of the article text: the document's part of a summary cache key."""
@@ -93,6 +97,9 @@ class DocumentScores:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "values", _frozen_mapping(self.values))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (DocumentScores, (self.doc_id, self.system, dict(self.values)))
 
 
 @dataclass(frozen=True)

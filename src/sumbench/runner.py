@@ -1,55 +1,86 @@
-"""Run a suite, top to bottom: resolve -> load corpus -> summarize (through the cache) -> score ->
-aggregate -> write the run folder.
+"""Run a suite, top to bottom: resolve -> stream the corpus in chunks -> summarize each chunk
+(through the cache) -> score it -> append it to the run folder -> aggregate -> report.
 
-The run folder is the contract that reports and other tools read; its files are defined once, in
-:mod:`sumbench.runfolder`, and the runner writes only through that model.
+Memory is set by the chunk size, not the corpus: documents are read lazily, each chunk's summaries are
+committed to the cache as soon as the chunk is done (kill -9 loses at most the chunks in flight; the
+same command resumes from the cache), rows are appended to the run folder, and the statistics work on
+compact per-document score arrays. The run folder's files are defined once, in
+:mod:`sumbench.runfolder`; the runner writes only through that model.
 """
 
 from __future__ import annotations
 
+import contextlib
 import platform
+import shutil
+import signal
 import sys
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import numpy as np
 
 from sumbench import __version__
 from sumbench.cache import SummaryCache, default_cache_path
-from sumbench.corpora import FieldMap, load_corpus
-from sumbench.errors import RunError
-from sumbench.records import Aggregate, Corpus, Document, DocumentScores, Failure, Summary
+from sumbench.corpora import CorpusStream, FieldMap, open_corpus
+from sumbench.errors import RunError, SumbenchError
+from sumbench.executors import Executor, ScoreTask, SummarizeTask, make_executor, split
+from sumbench.records import Aggregate, Document, DocumentScores, Failure, Summary
 from sumbench.runfolder import (
     CacheCounts,
     CorpusInfo,
     DocumentEntry,
     Manifest,
+    RunFolderWriter,
     SystemEntry,
-    write_run,
 )
-from sumbench.scoring.aggregate import aggregate, score_matrices, significance, significance_samples
-from sumbench.scoring.metrics import rouge_columns, score_summaries
+from sumbench.scoring.aggregate import aggregate, significance, significance_samples
+from sumbench.scoring.metrics import rouge_columns
 from sumbench.scoring.rouge import lsum_newline_warning
 from sumbench.suite import ConfiguredSummarizer, ResolvedSuite, SuiteConfig, resolve_suite
 from sumbench.text import TEXT_PIPELINE_VERSION
 
-__all__ = ["RunError", "RunResult", "SystemRun", "load_suite_corpus", "package_versions", "run_suite"]
+__all__ = [
+    "RunError",
+    "RunInterrupted",
+    "RunResult",
+    "SystemRun",
+    "package_versions",
+    "run_suite",
+    "suite_corpus",
+]
 
 KEY_PACKAGES = ("numpy", "scikit-learn", "nltk", "matplotlib", "jinja2", "rouge-score", "torch", "transformers")
 
 
-@dataclass(frozen=True)
+class RunInterrupted(SumbenchError):
+    """Ctrl-C or SIGTERM: finished chunks are in the cache, and the same command resumes from them."""
+
+    def __init__(self, made: int, documents: int):
+        self.made = made
+        self.documents = documents
+        super().__init__(
+            f"interrupted after {documents} documents: {made} new summaries are in the cache; "
+            "run the same command again to resume from them"
+        )
+
+
+@dataclass
 class SystemRun:
-    """One configured summarizer of a run and what happened to it."""
+    """What happened to one configured summarizer in a run (counts, not the summaries)."""
 
     summarizer: ConfiguredSummarizer
-    summaries: tuple[Summary, ...]
-    failures: tuple[Failure, ...]
-    cache_hits: int
-    seconds: float
-    warnings: tuple[str, ...] = ()
+    summaries: int = 0
+    failures: int = 0
+    cache_hits: int = 0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -64,11 +95,10 @@ class SystemRun:
 class RunResult:
     run_dir: Path
     manifest: Manifest
-    corpus: Corpus
     systems: tuple[SystemRun, ...]
-    scores: tuple[DocumentScores, ...]
     aggregates: tuple[Aggregate, ...]
     failures: tuple[Failure, ...]
+    documents: int
 
     @property
     def cache_hits(self) -> int:
@@ -78,11 +108,22 @@ class RunResult:
     def cache_misses(self) -> int:
         return self.manifest.cache.misses
 
+    def failed_systems(self, max_failure_rate: float | None = None) -> list[str]:
+        """Systems that failed on every document, or on more than ``max_failure_rate`` of them."""
+        out = []
+        for s in self.systems:
+            rate = s.failures / self.documents if self.documents else 0.0
+            if (self.documents and s.failures >= self.documents) or (
+                max_failure_rate is not None and rate > max_failure_rate
+            ):
+                out.append(s.label)
+        return out
 
-Progress = Callable[[str, int], Callable[[int], None]]
+
+Progress = Callable[[str, "int | None"], Callable[[int], None]]
 
 
-def _no_progress(description: str, total: int) -> Callable[[int], None]:
+def _no_progress(description: str, total: int | None) -> Callable[[int], None]:
     return lambda advance: None
 
 
@@ -94,43 +135,49 @@ def run_suite(
     use_cache: bool = True,
     progress: Progress = _no_progress,
     render: bool = True,
+    force: bool = False,
 ) -> RunResult:
-    """Run ``suite`` and write its run folder (``reports/<name>-<timestamp>`` unless ``out_dir``)."""
+    """Run ``suite`` and write its run folder (``reports/<name>-<timestamp>`` unless ``out_dir``).
+
+    ``out_dir`` must not exist yet (or be empty) unless ``force``, which replaces an earlier run
+    folder (never a folder that is not one). Ctrl-C or SIGTERM raise :class:`RunInterrupted` after
+    the workers are stopped and the partial files removed; every finished chunk stays cached.
+    """
     resolved = suite if isinstance(suite, ResolvedSuite) else resolve_suite(suite)
     config = resolved.config
-    corpus = load_suite_corpus(config)
-    for summarizer in resolved.summarizers:
-        try:
-            summarizer.plugin.prepare(corpus.documents)
-        except ValueError as exc:
-            raise RunError(f"summarizer {summarizer.label!r} refused the corpus: {exc}") from exc
-    cache = SummaryCache(cache_path or default_cache_path()) if use_cache else None
-    try:
-        systems = tuple(_summarize_system(s, corpus.documents, cache, progress) for s in resolved.summarizers)
-    finally:
-        if cache is not None:
-            cache.close()
-
-    tick = progress("scoring", 1)
-    documents = {d.id: d for d in corpus.documents}
-    rows, score_failures = score_summaries(
-        documents, [s for system in systems for s in system.summaries], resolved.scorer
-    )
-    tick(1)
-    failures = (*corpus.skipped, *(f for s in systems for f in s.failures), *score_failures)
-
-    scoring = config.scoring
+    run_dir = Path(out_dir) if out_dir else _default_run_dir(config)
+    created = _claim(run_dir, force)
+    systems = tuple(SystemRun(s) for s in resolved.summarizers)
     labels = [s.label for s in systems]
-    matrices = score_matrices(rows, labels, [d.id for d in corpus.documents], resolved.metrics)
-    aggregates = aggregate(
-        matrices, labels, n_samples=scoring.bootstrap_samples, confidence=scoring.confidence, seed=config.seed
-    )
-    samples = significance_samples(len(labels), scoring.confidence, scoring.bootstrap_samples)
-    f_metrics = [c for c in rouge_columns(scoring.rouge_types) if c.endswith("_f")]
-    tests = significance(
-        matrices, labels, f_metrics, n_samples=samples, confidence=scoring.confidence, seed=config.seed
-    )
+    writer = RunFolderWriter(run_dir, labels, resolved.metrics)
+    # without the user's cache, a cache private to this run carries summaries from summarizing to scoring
+    cache = SummaryCache((cache_path or default_cache_path()) if use_cache else run_dir / ".cache.sqlite")
+    executor = make_executor(resolved)
+    stream = suite_corpus(config)
+    state = _RunState(resolved, systems, writer, cache, executor, progress)
+    previous = signal.signal(signal.SIGTERM, _terminate) if _main_thread() else None
+    finished = False
+    try:
+        for chunk in _chunks(stream, config.run.chunk_size):
+            state.process(chunk)
+        finished = True
+    except KeyboardInterrupt:
+        raise RunInterrupted(state.made, state.documents) from None
+    finally:
+        executor.close()
+        cache.close()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+        if not use_cache:
+            _remove_sqlite(run_dir / ".cache.sqlite")
+        if not finished:
+            writer.abort()
+            if created:
+                with contextlib.suppress(OSError):
+                    run_dir.rmdir()  # only when empty
 
+    failures = (*stream.skipped, *state.failures)
+    aggregates, comparisons, samples = state.statistics()
     hits = sum(s.cache_hits for s in systems)
     manifest = Manifest(
         suite_name=config.name,
@@ -140,44 +187,159 @@ def run_suite(
         seed=config.seed,
         versions=package_versions(),
         corpus=CorpusInfo(
-            corpus.name, corpus.source, corpus.fingerprint, len(corpus.documents), corpus.references_per_document
+            stream.name, stream.source, stream.fingerprint, stream.documents_seen, stream.references_per_document
         ),
         rouge_signature=resolved.scorer.signature(),
         systems=tuple(s.entry() for s in systems),
         metrics=resolved.metrics,
         primary_metric=resolved.primary_metric,
-        confidence=scoring.confidence,
-        bootstrap_samples=scoring.bootstrap_samples,
-        significance_samples=samples if len(labels) > 1 else scoring.bootstrap_samples,
+        confidence=config.scoring.confidence,
+        bootstrap_samples=config.scoring.bootstrap_samples,
+        significance_samples=samples,
         baseline=config.baseline,
         text_pipeline=TEXT_PIPELINE_VERSION,
-        cache=CacheCounts(hits, len(corpus.documents) * len(systems) - hits),
-        warnings=tuple(_warnings(config, corpus, systems)),
+        cache=CacheCounts(hits, state.documents * len(systems) - hits),
+        warnings=tuple(state.warnings(stream)),
         failures=len(failures),
     )
-    run_dir = Path(out_dir) if out_dir else _default_run_dir(config)
-    write_run(
-        run_dir,
-        manifest,
-        documents=(DocumentEntry(d.id, d.text, d.references, d.title) for d in corpus.documents),
-        summaries=(s for system in systems for s in system.summaries),
-        scores=rows,
-        aggregates=aggregates,
-        comparisons=tests,
-        failures=failures,
-    )
+    writer.add_failures(failures)
+    writer.finish(manifest, aggregates, comparisons)
     if render:
         from sumbench.reports import render_report
 
         render_report(run_dir)
-    return RunResult(run_dir, manifest, corpus, systems, tuple(rows), tuple(aggregates), tuple(failures))
+    return RunResult(run_dir, manifest, systems, tuple(aggregates), tuple(failures), state.documents)
 
 
-def load_suite_corpus(suite: SuiteConfig) -> Corpus:
-    """The corpus a suite's ``[corpus]`` table names."""
+class _RunState:
+    """The run's running totals: per-system counts, compact score arrays, failures, warnings."""
+
+    def __init__(
+        self,
+        suite: ResolvedSuite,
+        systems: Sequence[SystemRun],
+        writer: RunFolderWriter,
+        cache: SummaryCache,
+        executor: Executor,
+        progress: Progress,
+    ):
+        self.suite, self.systems, self.writer, self.cache, self.executor = suite, systems, writer, cache, executor
+        self.jobs = suite.config.run.jobs
+        limit = suite.config.corpus.limit
+        self.ticks = {s.label: progress(f"summarizing with {s.label}", limit) for s in systems}
+        self.score_tick = progress("scoring", limit)
+        self.documents = 0
+        self.made = 0
+        self.doc_ids: list[str] = []
+        self.columns: list[list[np.ndarray]] = [[] for _ in systems]  # per system: [chunk, metric] blocks
+        self.failures: list[Failure] = []
+        self.lsum_refs = 0
+        self.lsum_outs = 0
+
+    def process(self, chunk: Sequence[Document]) -> None:
+        self.writer.add_documents(DocumentEntry(d.id, d.text, d.references, d.title) for d in chunk)
+        chunk_summaries: list[list[Summary]] = []
+        for system in self.systems:
+            chunk_summaries.append(self._summarize(system, chunk))
+        tasks = [ScoreTask(tuple(chunk), part) for part in split([s for ss in chunk_summaries for s in ss], self.jobs)]
+        rows: list[DocumentScores] = []
+        for task_rows, task_failures in self.executor.score(tasks):
+            rows.extend(task_rows)
+            self.failures.extend(task_failures)
+        self.score_tick(len(chunk))
+        by_system: dict[str, dict[str, DocumentScores]] = {s.label: {} for s in self.systems}
+        for row in rows:
+            by_system[row.system][row.doc_id] = row
+        for k, (system, summaries) in enumerate(zip(self.systems, chunk_summaries)):
+            self.writer.add_summaries(system.label, summaries)
+            scored = by_system[system.label]
+            self.writer.add_scores(system.label, (scored[s.doc_id] for s in summaries if s.doc_id in scored))
+            block = np.full((len(chunk), len(self.suite.metrics)), np.nan)
+            for j, doc in enumerate(chunk):
+                row = scored.get(doc.id)
+                if row is not None:
+                    block[j] = [row.values.get(m, np.nan) for m in self.suite.metrics]
+            self.columns[k].append(block)
+        self.doc_ids.extend(d.id for d in chunk)
+        self.documents += len(chunk)
+        self._count_lsum(chunk, chunk_summaries)
+
+    def _summarize(self, system: SystemRun, chunk: Sequence[Document]) -> list[Summary]:
+        summarizer = system.summarizer
+        plugin, label = summarizer.plugin, summarizer.label
+        try:
+            plugin.prepare(chunk)
+        except ValueError as exc:
+            raise RunError(f"summarizer {label!r} refused the corpus: {exc}") from exc
+        cached = self.cache.get_many(summarizer.cache_key, (d.text_hash for d in chunk)) if plugin.cacheable else {}
+        todo = [d for d in chunk if d.text_hash not in cached]
+        self.ticks[label](len(chunk) - len(todo))
+        started = time.perf_counter()
+        tasks = [SummarizeTask(label, part, summarizer.timeout_s) for part in split(todo, self.jobs)]
+        made: dict[str, str] = {}
+        for outcome in self.executor.summarize(tasks, lambda name, n: self.ticks[name](n)):
+            made.update(outcome.summaries)
+            self.failures.extend(outcome.failures)
+            system.failures += len(outcome.failures)
+            system.warnings.extend(outcome.warnings)
+        system.seconds += time.perf_counter() - started
+        if made:
+            by_id = {d.id: d for d in todo}
+            self.cache.put_many(summarizer.cache_key, [(by_id[i].text_hash, text) for i, text in made.items()])
+            self.made += len(made)
+        system.cache_hits += len(chunk) - len(todo)
+        out = []
+        for doc in chunk:
+            if doc.text_hash in cached:
+                out.append(Summary(doc.id, label, cached[doc.text_hash], cached=True))
+            elif doc.id in made:
+                out.append(Summary(doc.id, label, made[doc.id]))
+        system.summaries += len(out)
+        return out
+
+    def _count_lsum(self, chunk: Sequence[Document], summaries: Sequence[Sequence[Summary]]) -> None:
+        scoring = self.suite.config.scoring
+        if "rougeLsum" in scoring.rouge_types and scoring.lsum_split == "newline":
+            self.lsum_refs += sum(lsum_newline_warning(r) for d in chunk for r in d.references)
+            self.lsum_outs += sum(lsum_newline_warning(s.text) for ss in summaries for s in ss)
+
+    def statistics(self) -> tuple[list[Aggregate], list[Any], int]:
+        scoring, seed = self.suite.config.scoring, self.suite.config.seed
+        labels = [s.label for s in self.systems]
+        metrics = self.suite.metrics
+        blocks = [np.concatenate(c) if c else np.empty((0, len(metrics))) for c in self.columns]
+        matrices = {m: np.stack([b[:, k] for b in blocks]) for k, m in enumerate(metrics)}
+        aggregates = aggregate(
+            matrices, labels, n_samples=scoring.bootstrap_samples, confidence=scoring.confidence, seed=seed
+        )
+        samples = (
+            significance_samples(len(labels), scoring.confidence, scoring.bootstrap_samples)
+            if len(labels) > 1
+            else scoring.bootstrap_samples
+        )
+        f_metrics = [c for c in rouge_columns(scoring.rouge_types) if c.endswith("_f")]
+        comparisons = significance(
+            matrices, labels, f_metrics, n_samples=samples, confidence=scoring.confidence, seed=seed
+        )
+        return aggregates, comparisons, samples
+
+    def warnings(self, stream: CorpusStream) -> list[str]:
+        warnings = [w for system in self.systems for w in system.warnings]
+        if self.lsum_refs or self.lsum_outs:
+            warnings.append(
+                f"ROUGE-Lsum with lsum_split='newline': {self.lsum_refs} references and {self.lsum_outs} summaries "
+                'hold several sentences on one line, so Lsum treats each as one sentence (set lsum_split = "splitter")'
+            )
+        if stream.skipped:
+            warnings.append(f"{len(stream.skipped)} corpus records skipped (on_bad_document = 'skip')")
+        return warnings
+
+
+def suite_corpus(suite: SuiteConfig) -> CorpusStream:
+    """The documents a suite's ``[corpus]`` table names, as a lazy stream."""
     c = suite.corpus
     fields = FieldMap(c.id_field, c.text_field, tuple(c.reference_fields), c.title_field)
-    return load_corpus(
+    return open_corpus(
         c.source,
         fields=fields,
         limit=c.limit,
@@ -185,35 +347,48 @@ def load_suite_corpus(suite: SuiteConfig) -> Corpus:
         hf_config=c.config,
         hf_split=c.split,
         on_bad_document=c.on_bad_document,
+        streaming=c.streaming,
     )
 
 
-def _summarize_system(
-    summarizer: ConfiguredSummarizer,
-    docs: Sequence[Document],
-    cache: SummaryCache | None,
-    progress: Progress,
-) -> SystemRun:
-    plugin, label = summarizer.plugin, summarizer.label
-    cacheable = cache is not None and plugin.cacheable
-    key = summarizer.cache_key
-    cached = cache.get_many(key, (d.text_hash for d in docs)) if cache is not None and cacheable else {}
-    todo = [d for d in docs if d.text_hash not in cached]
-    tick = progress(f"summarizing with {label}", len(docs))
-    tick(len(docs) - len(todo))
-    started = time.perf_counter()
-    outcome = plugin.summarize_documents(todo, label, tick)
-    seconds = time.perf_counter() - started
-    if cache is not None and cacheable and outcome.summaries:
-        by_id = {d.id: d for d in todo}
-        cache.put_many(key, [(by_id[doc_id].text_hash, text) for doc_id, text in outcome.summaries.items()])
-    summaries = []
-    for doc in docs:
-        if doc.text_hash in cached:
-            summaries.append(Summary(doc.id, label, cached[doc.text_hash], cached=True))
-        elif doc.id in outcome.summaries:
-            summaries.append(Summary(doc.id, label, outcome.summaries[doc.id]))
-    return SystemRun(summarizer, tuple(summaries), outcome.failures, len(docs) - len(todo), seconds, outcome.warnings)
+def _chunks(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    chunk: list[Document] = []
+    for doc in documents:
+        chunk.append(doc)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt  # SIGTERM stops a run as Ctrl-C does
+
+
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+def _claim(run_dir: Path, force: bool) -> bool:
+    """Make ``run_dir`` ours; True when this run created it. An existing non-empty folder is refused,
+    unless ``force`` and it is a sumbench run folder (it has a manifest.json), which is then replaced."""
+    if run_dir.exists() and (not run_dir.is_dir() or any(run_dir.iterdir())):
+        if not force:
+            raise RunError(f"{run_dir} already exists; choose another --out, or pass --force to replace it")
+        if not (run_dir / "manifest.json").is_file():
+            raise RunError(f"{run_dir} is not a sumbench run folder (no manifest.json); refusing to replace it")
+        shutil.rmtree(run_dir)
+    created = not run_dir.exists()
+    run_dir.mkdir(parents=True, exist_ok=True)
+    return created
+
+
+def _remove_sqlite(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _default_run_dir(suite: SuiteConfig) -> Path:
@@ -224,21 +399,6 @@ def _default_run_dir(suite: SuiteConfig) -> Path:
         n += 1
         candidate = base.with_name(f"{base.name}-{n}")
     return candidate
-
-
-def _warnings(suite: SuiteConfig, corpus: Corpus, systems: Sequence[SystemRun]) -> list[str]:
-    warnings = [w for system in systems for w in system.warnings]
-    if "rougeLsum" in suite.scoring.rouge_types and suite.scoring.lsum_split == "newline":
-        refs = sum(lsum_newline_warning(r) for d in corpus.documents for r in d.references)
-        outs = sum(lsum_newline_warning(s.text) for system in systems for s in system.summaries)
-        if refs or outs:
-            warnings.append(
-                f"ROUGE-Lsum with lsum_split='newline': {refs} references and {outs} summaries hold several "
-                'sentences on one line, so Lsum treats each as one sentence (set lsum_split = "splitter")'
-            )
-    if corpus.skipped:
-        warnings.append(f"{len(corpus.skipped)} corpus records skipped (on_bad_document = 'skip')")
-    return warnings
 
 
 def package_versions() -> dict[str, str]:

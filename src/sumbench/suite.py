@@ -67,6 +67,7 @@ class CorpusConfig:
     config: str | None = None
     split: str | None = None
     on_bad_document: str = "error"
+    streaming: bool = False  # hf: sources only: read a Hugging Face split as a streaming dataset
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,31 @@ class SummarizerConfig:
     use: str
     label: str
     params: dict[str, Any] = field(default_factory=dict)
+    timeout_s: float | None = None  # per document; None: the [run] table's timeout_s
+    num_gpus: float | None = None  # Ray executor: GPUs per actor
+    concurrency: int | None = None  # Ray executor: actors in the pool
+
+
+EXECUTORS = ("local", "processes", "ray")
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """How a run executes (``[run]``); none of it changes a number.
+
+    ``chunk_size``: documents per chunk (each chunk's summaries reach the cache when it finishes);
+    ``jobs``: worker processes; ``executor``: ``local`` (this process, or worker processes when
+    ``jobs > 1`` or a timeout is set), ``processes`` (always worker processes) or ``ray``;
+    ``timeout_s``: the default time one document may take; ``max_failure_rate``: the share of a
+    system's documents that may fail before the run exits with status 3 (a system failing on every
+    document always does).
+    """
+
+    chunk_size: int = 64
+    jobs: int = 1
+    executor: str = "local"
+    timeout_s: float | None = None
+    max_failure_rate: float | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +125,7 @@ class SuiteConfig:
     scoring: ScoringConfig
     path: Path | None = None
     baseline: str | None = None
+    run: RunConfig = field(default_factory=RunConfig)
 
     @property
     def base_dir(self) -> Path:
@@ -111,7 +138,7 @@ class SuiteConfig:
         return data
 
 
-_TOP_KEYS = {"name", "seed", "baseline", "corpus", "summarizers", "scoring"}
+_TOP_KEYS = {"name", "seed", "baseline", "corpus", "summarizers", "scoring", "run"}
 _PATH_PARAM_SUFFIXES = ("_file", "_path", "_dir")
 
 
@@ -139,13 +166,14 @@ def parse_suite(data: dict[str, Any], path: Path | None = None) -> SuiteConfig:
     corpus = _corpus(data.get("corpus", {}), where, base_dir)
     summarizers = _summarizers(data.get("summarizers"), where, base_dir)
     scoring = _scoring(data.get("scoring", {}), where)
+    run = _run(data.get("run", {}), where)
     baseline = data.get("baseline")
     if baseline is not None:
         _expect(baseline, str, where, "baseline")
         labels = [s.label for s in summarizers]
         if baseline not in labels:
             raise SuiteError(f"{where}: baseline {baseline!r} is not a summarizer label ({', '.join(labels)})")
-    return SuiteConfig(name, seed, corpus, summarizers, scoring, path, baseline)
+    return SuiteConfig(name, seed, corpus, summarizers, scoring, path, baseline, run)
 
 
 def _no_unknown(table: dict[str, Any], known: set[str], where: str, table_name: str) -> None:
@@ -199,6 +227,8 @@ def _corpus(table: Any, where: str, base_dir: Path) -> CorpusConfig:
         _expect(values["limit"], int, where, "[corpus] limit")
         if values["limit"] < 1:
             raise SuiteError(f"{where}: [corpus] limit must be at least 1")
+    if "streaming" in values:
+        _expect(values["streaming"], bool, where, "[corpus] streaming")
     if values.get("on_bad_document", "error") not in ("error", "skip"):
         raise SuiteError(f"{where}: [corpus] on_bad_document must be 'error' or 'skip'")
     config = CorpusConfig(**values)
@@ -237,7 +267,9 @@ def _summarizers(tables: Any, where: str, base_dir: Path) -> tuple[SummarizerCon
     for number, table in enumerate(tables, start=1):
         here = f"[[summarizers]] #{number}"
         _expect(table, dict, where, here)
-        _no_unknown(table, {"use", "label", "params"}, where, f"summarizers #{number}")
+        _no_unknown(
+            table, {"use", "label", "params", "timeout_s", "num_gpus", "concurrency"}, where, f"summarizers #{number}"
+        )
         if "use" not in table:
             raise SuiteError(f"{where}: {here} needs 'use' (a registered name, module:Class or file.py:Class)")
         use = table["use"]
@@ -254,7 +286,14 @@ def _summarizers(tables: Any, where: str, base_dir: Path) -> tuple[SummarizerCon
         params = dict(table.get("params", {}))
         _expect(params, dict, where, f"{here} params")
         params = {k: _resolve_path_param(k, v, base_dir) for k, v in params.items()}
-        configs.append(SummarizerConfig(use=use, label=label, params=params))
+        timeout = _positive(table.get("timeout_s"), (int, float), where, f"{here} timeout_s")
+        gpus = table.get("num_gpus")
+        if gpus is not None:
+            _expect(gpus, (int, float), where, f"{here} num_gpus")
+            if gpus < 0:
+                raise SuiteError(f"{where}: {here} num_gpus must be at least 0")
+        concurrency = _positive(table.get("concurrency"), int, where, f"{here} concurrency")
+        configs.append(SummarizerConfig(use, label, params, timeout, gpus, concurrency))
     return tuple(configs)
 
 
@@ -298,8 +337,55 @@ def _scoring(table: Any, where: str) -> ScoringConfig:
     return ScoringConfig(**values)
 
 
-def with_overrides(suite: SuiteConfig, *, limit: int | None = None, seed: int | None = None) -> SuiteConfig:
-    """The suite with ``--limit`` / ``--seed`` from the command line applied."""
+def _positive(value: Any, kind: type | tuple[type, ...], where: str, key: str) -> Any:
+    """``value`` (None allowed) checked to be of ``kind`` and above zero."""
+    if value is None:
+        return None
+    _expect(value, kind, where, key)
+    if value <= 0:
+        raise SuiteError(f"{where}: {key} must be above 0, not {value!r}")
+    return value
+
+
+def _run(table: Any, where: str) -> RunConfig:
+    _expect(table, dict, where, "[run]")
+    _no_unknown(table, set(RunConfig.__dataclass_fields__), where, "run")
+    values = dict(table)
+    for key in ("chunk_size", "jobs"):
+        if key in values:
+            _positive(values[key], int, where, f"[run] {key}")
+    if "timeout_s" in values:
+        _positive(values["timeout_s"], (int, float), where, "[run] timeout_s")
+    if "executor" in values:
+        _expect(values["executor"], str, where, "[run] executor")
+        if values["executor"] not in EXECUTORS:
+            raise SuiteError(
+                f"{where}: [run] executor must be one of {', '.join(EXECUTORS)}, not {values['executor']!r}"
+            )
+    if "max_failure_rate" in values:
+        _expect(values["max_failure_rate"], (int, float), where, "[run] max_failure_rate")
+        if not 0 <= values["max_failure_rate"] < 1:
+            raise SuiteError(f"{where}: [run] max_failure_rate must be in [0, 1), e.g. 0.05")
+    return RunConfig(**values)
+
+
+def with_overrides(
+    suite: SuiteConfig,
+    *,
+    limit: int | None = None,
+    seed: int | None = None,
+    jobs: int | None = None,
+    executor: str | None = None,
+) -> SuiteConfig:
+    """The suite with ``--limit`` / ``--seed`` / ``--jobs`` / ``--executor`` from the command line applied."""
+    if jobs is not None:
+        if jobs < 1:
+            raise SuiteError("--jobs must be at least 1")
+        suite = replace(suite, run=replace(suite.run, jobs=jobs))
+    if executor is not None:
+        if executor not in EXECUTORS:
+            raise SuiteError(f"--executor must be one of {', '.join(EXECUTORS)}, not {executor!r}")
+        suite = replace(suite, run=replace(suite.run, executor=executor))
     if limit is not None:
         if limit < 1:
             raise SuiteError("--limit must be at least 1")
@@ -328,6 +414,8 @@ class ConfiguredSummarizer:
     cls: type
     plugin: Plugin
     params: Mapping[str, Any]
+    config: SummarizerConfig
+    timeout_s: float | None = None  # the summarizer's own, else the suite's [run] timeout_s
 
     @property
     def version(self) -> str:
@@ -368,7 +456,12 @@ class ResolvedSuite:
 
 
 def configure_summarizer(
-    config: SummarizerConfig, *, seed: int = 0, base_dir: Path | None = None, where: str = "--with"
+    config: SummarizerConfig,
+    *,
+    seed: int = 0,
+    base_dir: Path | None = None,
+    where: str = "--with",
+    timeout_s: float | None = None,
 ) -> ConfiguredSummarizer:
     """Resolve and build one summarizer with its final parameters (the ``seed`` given to summarizers
     that take one and were not given their own); errors raise :class:`SuiteError` naming ``where``."""
@@ -382,7 +475,7 @@ def configure_summarizer(
         final = plugin.params()
     except PluginError as exc:
         raise SuiteError(f"{where}: {exc}") from None
-    return ConfiguredSummarizer(config.label, config.use, cls, plugin, final)
+    return ConfiguredSummarizer(config.label, config.use, cls, plugin, final, config, config.timeout_s or timeout_s)
 
 
 def resolve_suite(suite: SuiteConfig) -> ResolvedSuite:
@@ -394,6 +487,7 @@ def resolve_suite(suite: SuiteConfig) -> ResolvedSuite:
             seed=suite.seed,
             base_dir=suite.base_dir,
             where=f"{where}: [[summarizers]] #{number} ({config.label})",
+            timeout_s=suite.run.timeout_s,
         )
         for number, config in enumerate(suite.summarizers, start=1)
     )

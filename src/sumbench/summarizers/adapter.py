@@ -162,15 +162,21 @@ class Plugin:
         return [self.summarize(doc) for doc in docs]
 
     def summarize_documents(
-        self, docs: Sequence[Document], label: str, tick: Callable[[int], None] = lambda n: None
+        self,
+        docs: Sequence[Document],
+        label: str,
+        tick: Callable[[int], None] = lambda n: None,
+        *,
+        batch: bool = True,
     ) -> BatchOutcome:
         """Summarize ``docs``; a document whose summarizer raises becomes a recorded failure.
 
         With ``summarize_batch``, the batch is tried first; if it raises or returns anything but one
         string per document, a warning records why and the documents are retried one by one.
+        ``batch=False`` goes one by one from the start.
         """
         warnings: list[str] = []
-        if self.batch_hook is not None and docs:
+        if batch and self.batch_hook is not None and docs:
             problem: str | None = None
             try:
                 outputs = list(self.batch_hook(list(docs)))
