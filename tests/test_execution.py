@@ -105,8 +105,13 @@ def _suite(path: Path, corpus: Path, summarizers: str, run: str = "", docs: int 
 def _many(tmp_path: Path, n: int) -> Path:
     path = tmp_path / "many.jsonl"
     lines = [
-        json.dumps({"id": f"d{k:03d}", "article": f"Story {k} begins here. It goes on {k} times. The end.",
-                    "summaries": [f"Story {k} begins."]})
+        json.dumps(
+            {
+                "id": f"d{k:03d}",
+                "article": f"Story {k} begins here. It goes on {k} times. The end.",
+                "summaries": [f"Story {k} begins."],
+            }
+        )
         for k in range(n)
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -114,8 +119,11 @@ def _many(tmp_path: Path, n: int) -> Path:
 
 
 def test_a_hung_document_times_out_and_the_run_goes_on(tmp_path, plugins, news_jsonl):
-    suite = _suite(tmp_path / "s.toml", news_jsonl,
-                   f'[[summarizers]]\nuse = "{plugins}:HangsOnBridge"\nlabel = "hang"\ntimeout_s = 2')
+    suite = _suite(
+        tmp_path / "s.toml",
+        news_jsonl,
+        f'[[summarizers]]\nuse = "{plugins}:HangsOnBridge"\nlabel = "hang"\ntimeout_s = 2',
+    )
     assert main(["run", str(suite), "--out", str(tmp_path / "run"), "--no-cache", "--quiet"]) == 0
     run = load_run(tmp_path / "run")
     assert [(f.doc_id, f.error) for f in run.failures] == [("n2", "timeout after 2 s")]
@@ -123,28 +131,49 @@ def test_a_hung_document_times_out_and_the_run_goes_on(tmp_path, plugins, news_j
 
 
 def test_a_hung_batch_is_retried_one_by_one(tmp_path, plugins, news_jsonl):
-    suite = _suite(tmp_path / "s.toml", news_jsonl,
-                   f'[[summarizers]]\nuse = "{plugins}:HangingBatch"\nlabel = "batch"\ntimeout_s = 1')
+    suite = _suite(
+        tmp_path / "s.toml",
+        news_jsonl,
+        f'[[summarizers]]\nuse = "{plugins}:HangingBatch"\nlabel = "batch"\ntimeout_s = 1',
+    )
     assert main(["run", str(suite), "--out", str(tmp_path / "run"), "--no-cache", "--quiet"]) == 0
     run = load_run(tmp_path / "run")
     assert len(run.summaries) == 3 and not run.failures
-    assert any("a batch of 3 documents ran past 1 s per document; retried the 3 documents one by one" in w
-               for w in run.manifest.warnings)
+    assert any(
+        "a batch of 3 documents ran past 1 s per document; retried the 3 documents one by one" in w
+        for w in run.manifest.warnings
+    )
 
 
 def test_a_dying_worker_is_replaced_and_its_document_recorded(tmp_path, plugins, news_jsonl):
-    suite = _suite(tmp_path / "s.toml", news_jsonl, f'[[summarizers]]\nuse = "{plugins}:DiesOnStorm"\nlabel = "dies"',
-                   run="jobs = 1\nexecutor = \"processes\"")
+    suite = _suite(
+        tmp_path / "s.toml",
+        news_jsonl,
+        f'[[summarizers]]\nuse = "{plugins}:DiesOnStorm"\nlabel = "dies"',
+        run='jobs = 1\nexecutor = "processes"',
+    )
     assert main(["run", str(suite), "--out", str(tmp_path / "run"), "--no-cache", "--quiet"]) == 0
     run = load_run(tmp_path / "run")
     assert [(f.doc_id, f.error) for f in run.failures] == [("n3", "the worker process died")]
     assert {s.doc_id for s in run.summaries} == {"n1", "n2"}
 
 
+@pytest.mark.slow
 def test_exit_status_when_systems_fail(tmp_path, plugins, news_jsonl, capsys):
     always = f'[[summarizers]]\nuse = "{plugins}:AlwaysFails"\nlabel = "broken"\n\n[[summarizers]]\nuse = "lead"'
-    assert main(["run", str(_suite(tmp_path / "a.toml", news_jsonl, always)), "--out", str(tmp_path / "a"),
-                 "--no-cache", "--quiet"]) == 3
+    assert (
+        main(
+            [
+                "run",
+                str(_suite(tmp_path / "a.toml", news_jsonl, always)),
+                "--out",
+                str(tmp_path / "a"),
+                "--no-cache",
+                "--quiet",
+            ]
+        )
+        == 3
+    )
     err = capsys.readouterr().err
     assert "broken failed on every document (exit status 3)" in err
     once = f'[[summarizers]]\nuse = "{plugins}:HangsOnBridge"\nlabel = "flaky"\ntimeout_s = 1'
@@ -173,8 +202,19 @@ def test_out_onto_an_existing_folder_needs_force(tmp_path, suite_file, capsys):
 
 
 def test_the_terminal_table_then_the_run_folder_last(tmp_path, suite_file, capsys):
-    assert main(["run", str(suite_file('use = "lead"\n\n[[summarizers]]\nuse = "random"')),
-                 "--out", str(tmp_path / "run"), "--no-cache", "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                str(suite_file('use = "lead"\n\n[[summarizers]]\nuse = "random"')),
+                "--out",
+                str(tmp_path / "run"),
+                "--no-cache",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     captured = capsys.readouterr()
     assert captured.out.strip().splitlines()[-1] == str(tmp_path / "run")
     header = next(line for line in captured.err.splitlines() if "rouge2_f" in line)
@@ -188,8 +228,12 @@ def test_jobs_give_byte_identical_run_folders(tmp_path):
 
     suite = str(REPO / "benchmarks" / "news.toml")
     for jobs in ("1", "2"):
-        assert main(["run", suite, "--limit", "24", "--out", str(tmp_path / jobs), "--no-cache", "--quiet",
-                     "--jobs", jobs]) == 0
+        assert (
+            main(
+                ["run", suite, "--limit", "24", "--out", str(tmp_path / jobs), "--no-cache", "--quiet", "--jobs", jobs]
+            )
+            == 0
+        )
     for name in ("scores.csv", "summaries.jsonl", "aggregates.json", "significance.json", "documents.jsonl"):
         assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
 
@@ -207,7 +251,9 @@ def _cached(cache: Path) -> int:
 def _start(suite: Path, out: Path, cache: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "sumbench.cli", "run", str(suite), "--out", str(out), "--cache", str(cache), "--quiet"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -222,13 +268,14 @@ def _wait_for(cache: Path, at_least: int, process: subprocess.Popen[str]) -> Non
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM])
 def test_ctrl_c_and_sigterm_stop_cleanly_and_keep_finished_chunks(tmp_path, plugins, how):
     corpus = _many(tmp_path, 40)
-    suite = _suite(tmp_path / "s.toml", corpus, f'[[summarizers]]\nuse = "{plugins}:Slow"\nlabel = "slow"',
-                   run="chunk_size = 5")
+    suite = _suite(
+        tmp_path / "s.toml", corpus, f'[[summarizers]]\nuse = "{plugins}:Slow"\nlabel = "slow"', run="chunk_size = 5"
+    )
     cache = tmp_path / "cache.sqlite"
     process = _start(suite, tmp_path / "run", cache)
     _wait_for(cache, 10, process)
     process.send_signal(how)
-    out, err = process.communicate(timeout=60)
+    _, err = process.communicate(timeout=60)
     assert process.returncode == 130, err
     assert "Traceback" not in err
     lines = [line for line in err.splitlines() if line.strip()]
@@ -237,6 +284,7 @@ def test_ctrl_c_and_sigterm_stop_cleanly_and_keep_finished_chunks(tmp_path, plug
     assert _cached(cache) >= 10 and _cached(cache) % 5 == 0  # whole chunks only
 
 
+@pytest.mark.slow
 def test_kill_9_loses_at_most_the_chunk_in_flight(tmp_path, plugins):
     corpus = _many(tmp_path, 60)
     log = tmp_path / "calls.log"
@@ -252,7 +300,7 @@ def test_kill_9_loses_at_most_the_chunk_in_flight(tmp_path, plugins):
     assert made_before - cached <= 5  # the chunk in flight is all that is lost
     log.unlink()
     resumed = _start(suite, tmp_path / "resumed", cache)
-    out, err = resumed.communicate(timeout=300)
+    _, err = resumed.communicate(timeout=300)
     assert resumed.returncode == 0, err
     assert len(log.read_text().splitlines()) == 60 - cached  # nothing cached is made again
     clean = _start(suite, tmp_path / "clean", tmp_path / "other-cache.sqlite")

@@ -22,20 +22,22 @@ import multiprocessing
 import signal
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
+from sumbench.cache import SummaryCache
 from sumbench.errors import RunError
 from sumbench.records import Document, DocumentScores, Failure, Summary
 from sumbench.scoring.metrics import score_summaries
-from sumbench.suite import ResolvedSuite, SuiteConfig, resolve_suite
+from sumbench.suite import ConfiguredSummarizer, ResolvedSuite, SuiteConfig, resolve_suite
 from sumbench.summarizers.adapter import BatchOutcome
 
 __all__ = [
     "Executor",
     "InProcess",
+    "Prefilling",
     "ProcessPool",
     "ScoreResult",
     "ScoreTask",
@@ -72,6 +74,17 @@ class Executor(Protocol):
     def score(self, tasks: Sequence[ScoreTask]) -> list[ScoreResult]: ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class Prefilling(Protocol):
+    """An executor that summarizes a whole corpus per summarizer before the chunked pass (Ray): it
+    writes each finished batch into ``cache`` under the summarizer's key, so the chunked pass then
+    finds the summaries there (and summarizes, in this process, only what is still missing)."""
+
+    def prefill(
+        self, summarizer: ConfiguredSummarizer, documents: Iterable[Document], cache: SummaryCache, tick: Tick
+    ) -> None: ...
 
 
 def split(items: Sequence[Any], parts: int) -> list[tuple[Any, ...]]:

@@ -30,7 +30,7 @@ from sumbench import __version__
 from sumbench.cache import SummaryCache, default_cache_path
 from sumbench.corpora import CorpusStream, FieldMap, open_corpus
 from sumbench.errors import RunError, SumbenchError
-from sumbench.executors import Executor, ScoreTask, SummarizeTask, make_executor, split
+from sumbench.executors import Executor, Prefilling, ScoreTask, SummarizeTask, make_executor, split
 from sumbench.records import Aggregate, Document, DocumentScores, Failure, Summary
 from sumbench.runfolder import (
     CacheCounts,
@@ -158,6 +158,11 @@ def run_suite(
     previous = signal.signal(signal.SIGTERM, _terminate) if _main_thread() else None
     finished = False
     try:
+        if isinstance(executor, Prefilling):
+            for summarizer in resolved.summarizers:
+                if summarizer.plugin.cacheable:
+                    tick = progress(f"summarizing with {summarizer.label} on Ray", config.corpus.limit)
+                    executor.prefill(summarizer, suite_corpus(config), cache, lambda label, n, tick=tick: tick(n))
         for chunk in _chunks(stream, config.run.chunk_size):
             state.process(chunk)
         finished = True
