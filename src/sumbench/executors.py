@@ -117,7 +117,7 @@ class InProcess:
         self.suite = suite
 
     def summarize(self, tasks: Sequence[SummarizeTask], tick: Tick) -> list[BatchOutcome]:
-        return [run_summarize(self.suite, t, lambda n, label=t.label: tick(label, n)) for t in tasks]
+        return [run_summarize(self.suite, t, _bind(tick, t.label)) for t in tasks]
 
     def score(self, tasks: Sequence[ScoreTask]) -> list[ScoreResult]:
         return [run_score(self.suite, t) for t in tasks]
@@ -212,8 +212,9 @@ class ProcessPool:
             timeout = max(0.0, min(waits)) if waits else None
             ready = wait([w.connection for w in busy], timeout=timeout)
             for worker in list(busy):
+                if worker.task is None:
+                    continue
                 index = worker.task
-                assert index is not None
                 if worker.connection in ready:
                     try:
                         status, value = worker.connection.recv()
@@ -296,6 +297,11 @@ class ProcessPool:
                 worker.process.join(5)
             worker.connection.close()
         self._workers.clear()
+
+
+def _bind(tick: Tick, label: str) -> Callable[[int], None]:
+    """``tick`` with its label filled in."""
+    return lambda n: tick(label, n)
 
 
 def _merge(outcomes: Sequence[BatchOutcome], *warnings: str) -> BatchOutcome:

@@ -161,14 +161,15 @@ def run_suite(
         if isinstance(executor, Prefilling):
             for summarizer in resolved.summarizers:
                 if summarizer.plugin.cacheable:
-                    tick = progress(f"summarizing with {summarizer.label} on Ray", config.corpus.limit)
-                    executor.prefill(summarizer, suite_corpus(config), cache, lambda label, n, tick=tick: tick(n))
+                    bar = progress(f"summarizing with {summarizer.label} on Ray", config.corpus.limit)
+                    executor.prefill(summarizer, suite_corpus(config), cache, _label_free(bar))
         for chunk in _chunks(stream, config.run.chunk_size):
             state.process(chunk)
         finished = True
     except KeyboardInterrupt:
         raise RunInterrupted(state.made, state.documents) from None
     finally:
+        stream.close()
         executor.close()
         cache.close()
         if previous is not None:
@@ -261,9 +262,9 @@ class _RunState:
             self.writer.add_scores(system.label, (scored[s.doc_id] for s in summaries if s.doc_id in scored))
             block = np.full((len(chunk), len(self.suite.metrics)), np.nan)
             for j, doc in enumerate(chunk):
-                row = scored.get(doc.id)
-                if row is not None:
-                    block[j] = [row.values.get(m, np.nan) for m in self.suite.metrics]
+                found = scored.get(doc.id)
+                if found is not None:
+                    block[j] = [found.values.get(m, np.nan) for m in self.suite.metrics]
             self.columns[k].append(block)
         self.doc_ids.extend(d.id for d in chunk)
         self.documents += len(chunk)
@@ -365,6 +366,10 @@ def _chunks(documents: Iterable[Document], size: int) -> Iterator[list[Document]
             chunk = []
     if chunk:
         yield chunk
+
+
+def _label_free(bar: Callable[[int], None]) -> Callable[[str, int], None]:
+    return lambda label, n: bar(n)
 
 
 def _terminate(signum: int, frame: FrameType | None) -> None:
