@@ -306,3 +306,11 @@ def test_kill_9_loses_at_most_the_chunk_in_flight(tmp_path, plugins):
     clean = _start(suite, tmp_path / "clean", tmp_path / "other-cache.sqlite")
     assert clean.wait(timeout=300) == 0
     assert (tmp_path / "resumed" / "scores.csv").read_bytes() == (tmp_path / "clean" / "scores.csv").read_bytes()
+
+
+def test_a_missing_ray_is_one_line_naming_the_extra_and_leaves_no_folder(monkeypatch, suite_file, tmp_path, capsys):
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray now raises ImportError
+    out = tmp_path / "run"
+    assert main(["run", str(suite_file()), "--executor", "ray", "--out", str(out), "--no-cache", "--quiet"]) == 2
+    assert capsys.readouterr().err.strip() == "sumbench: error: the ray executor needs Ray: pip install 'sumbench[ray]'"
+    assert not out.exists()

@@ -22,7 +22,7 @@ import multiprocessing
 import signal
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Protocol, runtime_checkable
@@ -80,11 +80,12 @@ class Executor(Protocol):
 class Prefilling(Protocol):
     """An executor that summarizes a whole corpus per summarizer before the chunked pass (Ray): it
     writes each finished batch into ``cache`` under the summarizer's key, so the chunked pass then
-    finds the summaries there (and summarizes, in this process, only what is still missing)."""
+    finds the summaries there (and summarizes, in this process, only what is still missing). It returns
+    the text hashes it summarized and committed in this run: the run counts them made, not cached."""
 
     def prefill(
         self, summarizer: ConfiguredSummarizer, documents: Iterable[Document], cache: SummaryCache, tick: Tick
-    ) -> None: ...
+    ) -> Collection[str]: ...
 
 
 def split(items: Sequence[Any], parts: int) -> list[tuple[Any, ...]]:

@@ -146,23 +146,33 @@ def run_suite(
     resolved = suite if isinstance(suite, ResolvedSuite) else resolve_suite(suite)
     config = resolved.config
     run_dir = Path(out_dir) if out_dir else _default_run_dir(config)
-    created = _claim(run_dir, force)
+    executor = make_executor(resolved)  # before the folder: an executor that cannot start leaves nothing
+    try:
+        created = _claim(run_dir, force)
+    except BaseException:
+        executor.close()
+        raise
     systems = tuple(SystemRun(s) for s in resolved.summarizers)
     labels = [s.label for s in systems]
     writer = RunFolderWriter(run_dir, labels, resolved.metrics)
     # without the user's cache, a cache private to this run carries summaries from summarizing to scoring
     cache = SummaryCache((cache_path or default_cache_path()) if use_cache else run_dir / ".cache.sqlite")
-    executor = make_executor(resolved)
     stream = suite_corpus(config)
     state = _RunState(resolved, systems, writer, cache, executor, progress)
     previous = signal.signal(signal.SIGTERM, _terminate) if _main_thread() else None
     finished = False
     try:
         if isinstance(executor, Prefilling):
-            for summarizer in resolved.summarizers:
+            for system in systems:
+                summarizer = system.summarizer
                 if summarizer.plugin.cacheable:
                     bar = progress(f"summarizing with {summarizer.label} on Ray", config.corpus.limit)
-                    executor.prefill(summarizer, suite_corpus(config), cache, _label_free(bar))
+                    started = time.perf_counter()
+                    with suite_corpus(config) as documents:
+                        made = executor.prefill(summarizer, documents, cache, _label_free(bar))
+                    system.seconds += time.perf_counter() - started
+                    state.prefilled[summarizer.label] = frozenset(made)
+                    state.made += len(made)
         for chunk in _chunks(stream, config.run.chunk_size):
             state.process(chunk)
         finished = True
@@ -241,6 +251,8 @@ class _RunState:
         self.failures: list[Failure] = []
         self.lsum_refs = 0
         self.lsum_outs = 0
+        # per label: text hashes a Prefilling executor summarized in this run (in the cache, not cache hits)
+        self.prefilled: dict[str, frozenset[str]] = {}
 
     def process(self, chunk: Sequence[Document]) -> None:
         self.writer.add_documents(DocumentEntry(d.id, d.text, d.references, d.title) for d in chunk)
@@ -293,11 +305,12 @@ class _RunState:
             by_id = {d.id: d for d in todo}
             self.cache.put_many(summarizer.cache_key, [(by_id[i].text_hash, text) for i, text in made.items()])
             self.made += len(made)
-        system.cache_hits += len(chunk) - len(todo)
+        fresh = self.prefilled.get(label, frozenset())
+        system.cache_hits += sum(1 for d in chunk if d.text_hash in cached and d.text_hash not in fresh)
         out = []
         for doc in chunk:
             if doc.text_hash in cached:
-                out.append(Summary(doc.id, label, cached[doc.text_hash], cached=True))
+                out.append(Summary(doc.id, label, cached[doc.text_hash], cached=doc.text_hash not in fresh))
             elif doc.id in made:
                 out.append(Summary(doc.id, label, made[doc.id]))
         system.summaries += len(out)
