@@ -8,6 +8,7 @@ import pytest
 
 from sumbench.scoring.extractiveness import (
     EXTRACTIVENESS_COLUMNS,
+    Article,
     Fragment,
     extractiveness,
     fragments,
@@ -111,3 +112,68 @@ def test_matches_the_literal_algorithm(a, s):
             a[f.article_start : f.article_start + f.length]
         )
     assert sum(f.length for f in frags) <= len(s)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from(["a", "b", "c", "d", "A.", "b,", "\n"]), max_size=40),
+    st.lists(st.lists(st.sampled_from(["a", "b", "c", "e", "B!"]), max_size=12), min_size=1, max_size=4),
+)
+def test_an_article_analysed_once_gives_the_same_numbers(article, summaries):
+    text = " ".join(article)
+    shared = Article(text)
+    for words in summaries:  # the same Article serves every summary, in any order
+        summary = " ".join(words)
+        got, want = extractiveness(shared, summary), extractiveness(text, summary)
+        assert list(got) == list(want)
+        assert all(g == w or (math.isnan(g) and math.isnan(w)) for g, w in zip(got.values(), want.values()))
+
+
+def test_score_summaries_analyses_each_document_once_and_keeps_the_order(monkeypatch):
+    from sumbench.records import Document, Summary
+    from sumbench.scoring import metrics
+    from sumbench.scoring.lengths import length_stats
+    from sumbench.scoring.rouge import RougeScorer
+    from sumbench.text import split_sentences
+
+    def doc(i, text, refs):
+        return Document(f"d{i}", text, tuple(split_sentences(text)), tuple(refs))
+
+    docs = {
+        d.id: d
+        for d in (
+            doc(
+                0, "The council passed the budget on Monday. Taxes rise by 2%.", ["Council passes budget.", "Taxes up."]
+            ),
+            doc(1, "A storm hit the coast. Thousands lost power overnight.", ["Storm cuts power to thousands."]),
+            doc(2, "", ["Nothing here."]),
+        )
+    }
+    summaries = [
+        Summary(d, system, text)
+        for system, texts in (
+            ("lead", ["The council passed the budget on Monday.", "A storm hit the coast.", ""]),
+            ("abstractive", ["Budget approved; taxes rise.", "Storm: thousands without power.", "Empty."]),
+        )
+        for d, text in zip(docs, texts)
+    ]
+    built = []
+    real = metrics.Article
+    monkeypatch.setattr(metrics, "Article", lambda text: built.append(text) or real(text))
+    scorer = RougeScorer(["rouge1", "rougeLsum"], use_stemmer=True, lsum_split="splitter")
+    rows, failures = metrics.score_summaries(docs, summaries, scorer)
+    assert failures == []
+    assert sorted(built) == sorted(d.text for d in docs.values())  # one article analysis per document
+    assert [(r.doc_id, r.system) for r in rows] == [(s.doc_id, s.system) for s in summaries]
+    for row, s in zip(rows, summaries):
+        d = docs[s.doc_id]
+        rouge = scorer.score_multi(list(d.references), s.text)
+        want = {
+            **{f"{t}_{k}": getattr(v, f) for t, v in rouge.items() for k, f in zip("prf", v._fields)},
+            **length_stats(d, s.text),
+            **extractiveness(d.text, s.text),
+        }
+        assert list(row.values) == list(want)
+        for key, value in want.items():
+            got = row.values[key]
+            assert got == value or (math.isnan(got) and math.isnan(value)), key

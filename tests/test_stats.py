@@ -16,9 +16,11 @@ from sumbench.scoring.stats import (
     Interval,
     PairwiseResult,
     bootstrap_ci,
+    bootstrap_cis,
     holm_bonferroni,
     paired_bootstrap,
     pairwise_comparisons,
+    pairwise_comparisons_many,
     permutation_test,
 )
 
@@ -290,6 +292,110 @@ def test_pairwise_matches_standalone_functions() -> None:
     )
     np.testing.assert_allclose([r.p_bootstrap_holm for r in results], holm_bonferroni([r.p_bootstrap for r in results]))
     assert all(r.significant == (r.p_permutation_holm < 0.1) for r in results)
+
+
+def _plain(results) -> str:
+    """Results as JSON, exact to the last bit (NaN as null: NaN never equals itself)."""
+    if isinstance(results, list):
+        return "[" + ",".join(_plain(r) for r in results) + "]"
+    return json.dumps({k: v.hex() if isinstance(v, float) else v for k, v in results.to_dict().items()})
+
+
+def _metric_matrices(n_systems: int = 4, n_docs: int = 90) -> dict[str, np.ndarray]:
+    """Several metrics of the same systems and documents, with NaNs (a partial system, an empty one)."""
+    out = {}
+    for k, metric in enumerate(["rouge1_f", "rouge2_f", "rougeL_f", "words"]):
+        m = _scores(n_systems=n_systems, n_docs=n_docs, seed=20 + k, shift=0.01 * k)
+        if k % 2 == 0:
+            m[1, [3, 17, 40]] = np.nan
+        out[metric] = np.round(m, 2) if metric == "words" else m  # ties in the resampled sums
+    out["rouge2_f"][2] = np.nan
+    return out
+
+
+@pytest.mark.parametrize("shared_bytes", [None, 1], ids=["one-pass", "one-metric-per-pass"])
+def test_cis_of_many_metrics_equal_one_call_per_metric(monkeypatch: pytest.MonkeyPatch, shared_bytes) -> None:
+    # One draw shared by every metric gives each metric exactly the numbers of its own draw
+    # (also with matrices split into passes, and across chunks of the draw).
+    monkeypatch.setattr(stats, "_CHUNK_ELEMENTS", 1000)
+    if shared_bytes is not None:
+        monkeypatch.setattr(stats, "_SHARED_BYTES", shared_bytes)
+    matrices = _metric_matrices()
+    matrices["fewer_docs"] = _scores(n_systems=2, n_docs=31, seed=5)  # another document count: its own draw
+    together = bootstrap_cis(list(matrices.values()), n_samples=333, confidence=0.9, seed=4)
+    alone = [bootstrap_ci(m, n_samples=333, confidence=0.9, seed=4) for m in matrices.values()]
+    assert _plain(together) == _plain(alone)
+    assert together[1][2].n == 0 and math.isnan(together[1][2].mean)  # rouge2_f of the empty system
+    assert bootstrap_cis([], n_samples=10) == []
+
+
+def test_aggregate_draws_once_for_every_metric(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sumbench.scoring.aggregate import aggregate
+
+    draws = []
+    real = stats._resample_counts
+    monkeypatch.setattr(stats, "_resample_counts", lambda *a: draws.append(a[1:]) or real(*a))
+    matrices = _metric_matrices()
+    got = aggregate(matrices, list("abcd"), n_samples=200, confidence=0.95, seed=1)
+    assert len(draws) == 1  # one stream of resample counts, shared by the four metrics
+    expected = [(m, iv) for m, matrix in matrices.items() for iv in bootstrap_ci(matrix, 200, 0.95, 1)]
+    assert [(a.metric, (a.mean, a.ci_low, a.ci_high, a.n)) for a in got] == [
+        (m, (iv.mean, iv.low, iv.high, iv.n)) for m, iv in expected
+    ]
+
+
+def test_pairwise_of_many_metrics_equals_one_call_per_metric(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sumbench.scoring.aggregate import significance
+
+    monkeypatch.setattr(stats, "_CHUNK_ELEMENTS", 2000)
+    matrices = _metric_matrices()
+    names = ["lead", "textrank", "oracle", "random"]
+    expected = [
+        r
+        for metric, matrix in matrices.items()
+        for r in pairwise_comparisons(matrix, names, metric, n_samples=700, confidence=0.9, seed=8)
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        together = pairwise_comparisons_many(matrices, names, n_samples=700, confidence=0.9, seed=8)
+    assert _plain(together) == _plain(expected)
+    draws = {"counts": 0, "bits": 0}
+    real_counts, real_bits = stats._resample_counts, stats._random_bits
+    monkeypatch.setattr(
+        stats, "_resample_counts", lambda *a: draws.__setitem__("counts", draws["counts"] + 1) or real_counts(*a)
+    )
+    monkeypatch.setattr(stats, "_random_bits", lambda *a: draws.__setitem__("bits", draws["bits"] + 1) or real_bits(*a))
+    records = significance(matrices, names, list(matrices), n_samples=700, confidence=0.9, seed=8)
+    assert draws == {"counts": 1, "bits": 1}  # the bootstrap and the permutation swaps, each drawn once
+    assert [(c.metric, c.a, c.b) for c in records] == [(r.metric, r.system_a, r.system_b) for r in expected]
+    for c, r in zip(records, expected):
+        got = (
+            c.mean_a,
+            c.mean_b,
+            c.diff,
+            c.diff_low,
+            c.diff_high,
+            c.p_bootstrap,
+            c.p_permutation,
+            c.p_permutation_holm,
+        )
+        want = (r.mean_a, r.mean_b, r.diff, r.low, r.high, r.p_bootstrap, r.p_permutation, r.p_permutation_holm)
+        assert [x.hex() for x in got] == [x.hex() for x in want]
+
+
+def test_percentiles_fast_path_equals_nanquantile() -> None:
+    rng = np.random.default_rng(3)
+    samples = np.round(rng.uniform(0, 1, (1001, 7)), 3)
+    samples[[5, 9], 2] = np.nan
+    samples[:, 4] = np.nan
+    for confidence in (0.5, 0.9, 0.95, 0.99):
+        low, high = stats._percentiles(samples, confidence)
+        alpha = (1 - confidence) / 2
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            ref = np.nanquantile(samples, [alpha, 1 - alpha], axis=0)
+        np.testing.assert_array_equal(low, ref[0])
+        np.testing.assert_array_equal(high, ref[1])
 
 
 def test_pairwise_single_system_and_low_sample_warning() -> None:

@@ -1,8 +1,13 @@
-"""Speed of sumbench.scoring.stats vs rouge-score's BootstrapAggregator.
+"""Speed of sumbench.scoring.stats vs rouge-score's BootstrapAggregator, and of one resampling
+draw shared by every metric vs one draw per metric.
 
 Both sides work on the same kept per-document scores (synthetic, seeded);
 neither re-runs a metric.  Prints a table of seconds and the ratio
-(rouge-score / sumbench).  Not a test: nothing is asserted.
+(other / sumbench).  The shared-draw rows compare a run's statistics as
+``aggregate`` / ``significance`` compute them (one draw for all metrics) with
+one ``bootstrap_ci`` / ``pairwise_comparisons`` call per metric (a draw
+each, as before); both give the same numbers, which the script checks.
+Not a test: nothing else is asserted.
 
     PYTHONPATH=src python benchmarks/speed/stats_speed.py [--resamples 1000] [--repeat 3]
 """
@@ -20,7 +25,7 @@ from typing import Any
 import numpy as np
 from rouge_score.scoring import BootstrapAggregator, Score
 
-from sumbench.scoring.stats import bootstrap_ci, pairwise_comparisons
+from sumbench.scoring.stats import bootstrap_ci, bootstrap_cis, pairwise_comparisons, pairwise_comparisons_many
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 
@@ -89,10 +94,56 @@ def main() -> None:
     ours = _best_of(all_pairs, args.repeat)
     rows.append((f"Pairwise: 4 metrics x 45 pairs x 11,500 docs, boot+perm {b:,}", ours, None))
 
+    # 4. A run's statistics: every scores.csv metric (24 with four ROUGE types) for 5 systems x 20,000
+    #    documents, and the significance of the four ROUGE F metrics; shared draw vs a draw per metric.
+    n_docs, n_metrics = 20_000, 24
+    run_metrics = {f"metric{m}": _synthetic(rng, (5, n_docs)) for m in range(n_metrics)}
+    run_names = [f"sys{i}" for i in range(5)]
+    f_metrics = {k: run_metrics[k] for k in list(run_metrics)[:4]}
+
+    def cis_shared() -> Any:
+        return bootstrap_cis(list(run_metrics.values()), n_samples=b, seed=args.seed)
+
+    def cis_per_metric() -> Any:
+        return [bootstrap_ci(m, n_samples=b, seed=args.seed) for m in run_metrics.values()]
+
+    assert cis_shared() == cis_per_metric()
+    rows.append(
+        (
+            f"CIs: {n_metrics} metrics x 5 systems x {n_docs:,} docs, {b:,} resamples (vs a draw per metric)",
+            _best_of(cis_shared, args.repeat),
+            _best_of(cis_per_metric, args.repeat),
+        )
+    )
+
+    def pairs_shared() -> Any:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return [r.to_dict() for r in pairwise_comparisons_many(f_metrics, run_names, n_samples=b, seed=args.seed)]
+
+    def pairs_per_metric() -> Any:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return [
+                r.to_dict()
+                for k, m in f_metrics.items()
+                for r in pairwise_comparisons(m, run_names, k, n_samples=b, seed=args.seed)
+            ]
+
+    assert pairs_shared() == pairs_per_metric()
+    rows.append(
+        (
+            f"Pairwise: 4 metrics x 10 pairs x {n_docs:,} docs, boot+perm {b:,} (vs a draw per metric)",
+            _best_of(pairs_shared, args.repeat),
+            _best_of(pairs_per_metric, args.repeat),
+        )
+    )
+
     print(f"numpy {np.__version__}, python {platform.python_version()}, {os.cpu_count()} CPUs")
-    print(f"sumbench: best of {args.repeat}; rouge-score 0.1.2: one run (add_scores + aggregate)\n")
+    print(f"sumbench: best of {args.repeat}; rouge-score 0.1.2: one run (add_scores + aggregate)")
+    print("other = rouge-score 0.1.2, or a draw per metric for the rows that say so\n")
     width = max(len(r[0]) for r in rows)
-    print(f"{'task':<{width}}  {'sumbench s':>10}  {'rouge-score s':>13}  {'ratio':>7}")
+    print(f"{'task':<{width}}  {'sumbench s':>10}  {'other s':>13}  {'ratio':>7}")
     print("-" * (width + 36))
     for task, ours_s, peer_s in rows:
         peer_txt = f"{peer_s:13.3f}" if peer_s is not None else f"{'n/a':>13}"

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from functools import lru_cache
-from typing import Any
 
+from sumbench.scoring._rouge_porter import porter_stem
 from sumbench.text import tokenize
 
 Tokens = tuple[str, ...]
@@ -28,28 +28,14 @@ Masks = dict[str, int]
 _VALID_TOKEN_RE = re.compile(r"^[a-z0-9]+$")
 
 
-@lru_cache(maxsize=1)
-def _nltk_porter() -> Any:  # an nltk.stem.porter.PorterStemmer (nltk is untyped)
-    from nltk.stem import porter
-
-    return porter.PorterStemmer()
-
-
-@lru_cache(maxsize=1)
-def _porter() -> Callable[[str], str]:
-    from sumbench.scoring._rouge_porter import porter_for
-
-    return porter_for(_nltk_porter())
-
-
 @lru_cache(maxsize=1 << 17)
 def nltk_stem(word: str) -> str:
     """rouge-score's stemming of one token: NLTK's Porter stem for tokens longer than 3
-    characters (computed by :mod:`._rouge_porter` when it agrees with the installed NLTK), the
+    characters (computed by :mod:`._rouge_porter`, an exact port: NLTK is not imported), the
     token itself otherwise; '' when the stem is not [a-z0-9]+ (rouge-score drops such tokens)."""
     if len(word) <= 3:
         return word
-    stem = _porter()(word)
+    stem = porter_stem(word)
     return stem if _VALID_TOKEN_RE.match(stem) else ""
 
 

@@ -1,25 +1,30 @@
 """A faster re-implementation of NLTK's Porter stemmer (``NLTK_EXTENSIONS`` mode, the one
-rouge-score uses) for ``[a-z0-9]+`` tokens.
+rouge-score uses), with no dependency on NLTK.
 
-Same rules, same order, same conditions as ``nltk.stem.porter.PorterStemmer`` (3.x), written
-with one consonant/vowel string per test instead of rule tuples and lambdas (~5x faster on a
-cache miss). :func:`porter_for` only hands it out after checking it against the installed NLTK
-on :data:`PROBE_WORDS` (every rule and its conditions); if the installed NLTK disagrees anywhere,
-NLTK's own stemmer is used, so rouge-score parity never depends on this port.
+Same rules, same order, same conditions and the same irregular-forms table
+(:data:`NLTK_POOL`, ``PorterStemmer().pool``) as ``nltk.stem.porter.PorterStemmer``, written with
+one consonant/vowel string per test instead of rule tuples and lambdas (~5x faster on a cache
+miss); like NLTK, every character other than a vowel or a 'y' counts as a consonant, so any
+string stems as NLTK stems it. In that mode NLTK's stemmer gives the same stems in 3.2.5, 3.8
+and 3.10 (checked word for word on the bundled and shared corpora and 200,000 generated
+lower-case ``[a-z0-9]+`` words, the tokens rouge-score stems), so the port is trusted as is:
+nothing imports NLTK at run time. ``tests/test_rouge_parity.py`` compares it with the installed
+NLTK on every word of the corpora and on generated words; an NLTK that stems differently fails
+there, not silently.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 
 _CV = str.maketrans({**{ch: "c" for ch in "bcdfghjklmnpqrstvwxz0123456789"}, **{ch: "v" for ch in "aeiou"}})
-_ALNUM = re.compile(r"^[a-z0-9]+$")
 
 
 def _cv(w: str) -> str:
     """'c'/'v' per letter as Porter defines them ('y' is a vowel after a consonant)."""
     t = w.translate(_CV)
+    if not (w.isascii() and w.isalnum()):  # '_', '-', non-ASCII letters ...: consonants, as in NLTK
+        t = "".join(ch if ch in "cvy" else "c" for ch in t)
     if "y" not in t:
         return t
     out = list(t)
@@ -146,8 +151,29 @@ def _step5(w: str) -> str:
     return w
 
 
-def make_porter(pool: Mapping[str, str]) -> Callable[[str], str]:
-    """A Porter stem function using NLTK's irregular-forms ``pool`` (``PorterStemmer().pool``)."""
+#: NLTK's irregular forms (``PorterStemmer().pool`` in ``NLTK_EXTENSIONS`` mode): word -> stem.
+NLTK_POOL: dict[str, str] = {
+    "sky": "sky",
+    "skies": "sky",
+    "dying": "die",
+    "lying": "lie",
+    "tying": "tie",
+    "news": "news",
+    "innings": "inning",
+    "inning": "inning",
+    "outings": "outing",
+    "outing": "outing",
+    "cannings": "canning",
+    "canning": "canning",
+    "howe": "howe",
+    "proceed": "proceed",
+    "exceed": "exceed",
+    "succeed": "succeed",
+}
+
+
+def make_porter(pool: Mapping[str, str] = NLTK_POOL) -> Callable[[str], str]:
+    """A Porter stem function using the irregular-forms ``pool`` (NLTK's by default)."""
 
     def stem(word: str) -> str:
         w = word.lower()
@@ -161,38 +187,5 @@ def make_porter(pool: Mapping[str, str]) -> Callable[[str], str]:
     return stem
 
 
-PROBE_WORDS = (
-    "caresses ponies ties caress cats feed agreed plastered bled motoring sing conflated troubled "
-    "sized hopping tanned falling hissing fizzed failing filing happy sky relational conditional "
-    "rational valenci hesitanci digitizer conformabli radicalli differentli vileli analogousli "
-    "vietnamization predication operator feudalism decisiveness hopefulness callousness formaliti "
-    "sensitiviti sensibiliti triplicate formative formalize electriciti electrical hopeful goodness "
-    "revival allowance inference airliner gyroscopic adjustable defensible irritant replacement "
-    "adjustment dependent adoption homologou communism activate angulariti homologous effective "
-    "bowdlerize probate rate cease controll roll generalizations oscillators dying lying tying "
-    "news innings outings cannings howe proceed exceed succeed skies spied died cried flies ied "
-    "yelling yyyy toy syzygy yes yay years yielded crying buying playing saying staying obeying "
-    "technology technological statement statements logically analogically fully carefully "
-    "hopefully beautifully national rationally fatalli conventionalli traditionalli sensational "
-    "abilities stability ability anniversary necessarily ringing sting bring tinning hoping "
-    "hopped fizzing riding sliding axed taxing waxing boxing sewed mowed bowing 1990s 3d 42nd "
-    "united states u s based e mail ios its gas gases bias biases ass asses series species "
-    "business businesses happiness emptiness agreement disagreement fulfilment settlement "
-    "elements element cement ment lement iness ation ization ational tional alli ousli logi "
-    "eed ed ing bled sled fled shed need needed seed seeding speed weed wed bed fed led red "
-    "argued queued valued issued continued rescued pursued ensued subdued ago agoes zoos "
-    "trolley trolleys alley valley monkey monkeys key keys ally allies tally rally sally "
-    "electrolysis analysis dialysis crisis thesis synthesis ions lions onion million union"
-).split()
-
-
-def porter_for(nltk_stemmer: object) -> Callable[[str], str]:
-    """The fast port when it agrees with ``nltk_stemmer.stem`` on every probe word, else NLTK's."""
-    pool = getattr(nltk_stemmer, "pool", None)
-    slow = nltk_stemmer.stem  # type: ignore[attr-defined]
-    if getattr(nltk_stemmer, "mode", None) != "NLTK_EXTENSIONS" or not isinstance(pool, dict):
-        return slow
-    fast = make_porter(dict(pool))
-    if all(fast(w) == slow(w) for w in PROBE_WORDS):
-        return fast
-    return slow
+#: The stemmer rouge-score's tokenizer applies (NLTK's ``PorterStemmer().stem``, ported).
+porter_stem: Callable[[str], str] = make_porter()

@@ -39,10 +39,15 @@ def aggregate(
     confidence: float,
     seed: int,
 ) -> list[Aggregate]:
-    """Mean and seeded percentile-bootstrap CI of every metric (NaN skipped) for every system."""
+    """Mean and seeded percentile-bootstrap CI of every metric (NaN skipped) for every system.
+
+    The resampled documents are drawn once and applied to every metric (each metric gets the numbers
+    a bootstrap of its own with ``seed`` gives)."""
     out: list[Aggregate] = []
-    for metric, matrix in matrices.items():
-        intervals = stats.bootstrap_ci(matrix, n_samples=n_samples, confidence=confidence, seed=seed)
+    if not matrices:
+        return out
+    all_intervals = stats.bootstrap_cis(list(matrices.values()), n_samples=n_samples, confidence=confidence, seed=seed)
+    for metric, intervals in zip(matrices, all_intervals):
         for system, interval in zip(systems, intervals):
             out.append(Aggregate(system, metric, interval.mean, interval.low, interval.high, interval.n))
     return out
@@ -69,32 +74,33 @@ def significance(
     seed: int,
 ) -> list[Comparison]:
     """Paired bootstrap and permutation tests (Holm-adjusted within each metric) for every pair of
-    systems on each metric: the ``significance.json`` records, numbers only."""
+    systems on each metric: the ``significance.json`` records, numbers only. The bootstrap resamples
+    and the permutation swaps are drawn once for all metrics and pairs."""
     records: list[Comparison] = []
     if len(systems) < 2:
         return records
-    for metric in metrics:
-        for result in stats.pairwise_comparisons(
-            matrices[metric], list(systems), metric, n_samples=n_samples, confidence=confidence, seed=seed
-        ):
-            records.append(
-                Comparison(
-                    metric=metric,
-                    a=result.system_a,
-                    b=result.system_b,
-                    mean_a=result.mean_a,
-                    mean_b=result.mean_b,
-                    diff=result.diff,
-                    diff_low=result.low,
-                    diff_high=result.high,
-                    p_bootstrap=result.p_bootstrap,
-                    p_permutation=result.p_permutation,
-                    p_bootstrap_holm=result.p_bootstrap_holm,
-                    p_permutation_holm=result.p_permutation_holm,
-                    significant=result.significant,
-                    n=result.n,
-                    n_samples=result.n_samples,
-                    confidence=result.confidence,
-                )
+    chosen = {metric: matrices[metric] for metric in metrics}
+    for result in stats.pairwise_comparisons_many(
+        chosen, list(systems), n_samples=n_samples, confidence=confidence, seed=seed
+    ):
+        records.append(
+            Comparison(
+                metric=result.metric,
+                a=result.system_a,
+                b=result.system_b,
+                mean_a=result.mean_a,
+                mean_b=result.mean_b,
+                diff=result.diff,
+                diff_low=result.low,
+                diff_high=result.high,
+                p_bootstrap=result.p_bootstrap,
+                p_permutation=result.p_permutation,
+                p_bootstrap_holm=result.p_bootstrap_holm,
+                p_permutation_holm=result.p_permutation_holm,
+                significant=result.significant,
+                n=result.n,
+                n_samples=result.n_samples,
+                confidence=result.confidence,
             )
+        )
     return records

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 from sumbench.records import Document
 from sumbench.text import split_sentences, words
@@ -10,13 +11,28 @@ from sumbench.text import split_sentences, words
 LENGTH_COLUMNS = ("words", "sentences", "compression", "ref_ratio")
 
 
-def length_stats(doc: Document, summary: str) -> dict[str, float]:
+class DocumentLengths(NamedTuple):
+    """What the length statistics need from a document, computed once for all its summaries."""
+
+    article_words: int
+    reference_words: float  # mean whitespace words of the references (0.0 without references)
+
+
+def document_lengths(doc: Document) -> DocumentLengths:
+    """Whitespace words of the article and mean whitespace words of the references."""
+    return DocumentLengths(
+        len(words(doc.text)), sum(len(words(r)) for r in doc.references) / max(1, len(doc.references))
+    )
+
+
+def length_stats(doc: Document | DocumentLengths, summary: str) -> dict[str, float]:
     """``words`` and ``sentences`` of the summary (whitespace words, our splitter), ``compression``
     (article words / summary words; NaN for an empty summary) and ``ref_ratio`` (summary words / mean
-    reference words: 1.0 means as long as the references)."""
+    reference words: 1.0 means as long as the references). ``doc`` is the document, or its
+    :func:`document_lengths` (the same numbers; cheaper for several summaries)."""
+    lengths = doc if isinstance(doc, DocumentLengths) else document_lengths(doc)
     summary_words = len(words(summary))
-    article_words = len(words(doc.text))
-    reference_words = sum(len(words(r)) for r in doc.references) / max(1, len(doc.references))
+    article_words, reference_words = lengths
     return {
         "words": float(summary_words),
         "sentences": float(len(split_sentences(summary))),

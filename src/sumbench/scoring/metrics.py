@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from sumbench.records import Document, DocumentScores, Failure, Summary
-from sumbench.scoring.extractiveness import EXTRACTIVENESS_COLUMNS, extractiveness
-from sumbench.scoring.lengths import LENGTH_COLUMNS, length_stats
+from sumbench.scoring.extractiveness import EXTRACTIVENESS_COLUMNS, Article, extractiveness
+from sumbench.scoring.lengths import LENGTH_COLUMNS, DocumentLengths, document_lengths, length_stats
 
 
 def rouge_columns(rouge_types: Sequence[str]) -> list[str]:
@@ -36,7 +36,12 @@ def _rouge_values(result: dict[str, Any]) -> dict[str, float]:
 def score_summaries(
     documents: dict[str, Document], summaries: Sequence[Summary], scorer: Any
 ) -> tuple[list[DocumentScores], list[Failure]]:
-    """Score all summaries in one ROUGE batch; a pair that cannot be scored becomes a failure."""
+    """Score all summaries in one ROUGE batch; a pair that cannot be scored becomes a failure.
+
+    Rows and failures follow the order of ``summaries``. What the length and extractiveness values
+    need from a document (its article's tokens, position index and N-grams, its word counts) is
+    computed once per document, however many systems summarized it.
+    """
     targets = [list(documents[s.doc_id].references) for s in summaries]
     predictions = [s.text for s in summaries]
     try:
@@ -48,20 +53,42 @@ def score_summaries(
                 rouge_results.append(scorer.score_multi(target, prediction))
             except Exception as exc:  # noqa: BLE001 - recorded per document
                 rouge_results.append(exc)
-    rows: list[DocumentScores] = []
-    failures: list[Failure] = []
-    for summary, rouge in zip(summaries, rouge_results):
-        doc = documents[summary.doc_id]
-        try:
-            if isinstance(rouge, Exception):
-                raise rouge
-            values = {
-                **_rouge_values(rouge),
-                **length_stats(doc, summary.text),
-                **extractiveness(doc.text, summary.text),
-            }
-        except Exception as exc:  # noqa: BLE001 - one bad pair never stops the run
-            failures.append(Failure(summary.doc_id, summary.system, "score", f"{type(exc).__name__}: {exc}"))
-            continue
-        rows.append(DocumentScores(summary.doc_id, summary.system, values))
+    by_doc: dict[str, list[int]] = {}
+    for i, summary in enumerate(summaries):
+        by_doc.setdefault(summary.doc_id, []).append(i)
+    results: list[DocumentScores | Failure | None] = [None] * len(summaries)
+    for doc_id, indices in by_doc.items():
+        doc = _DocumentValues(documents[doc_id])
+        for i in indices:
+            summary, rouge = summaries[i], rouge_results[i]
+            try:
+                if isinstance(rouge, Exception):
+                    raise rouge
+                values = {**_rouge_values(rouge), **doc.values(summary.text)}
+            except Exception as exc:  # noqa: BLE001 - one bad pair never stops the run
+                results[i] = Failure(summary.doc_id, summary.system, "score", f"{type(exc).__name__}: {exc}")
+                continue
+            results[i] = DocumentScores(summary.doc_id, summary.system, values)
+    rows = [r for r in results if isinstance(r, DocumentScores)]
+    failures = [r for r in results if isinstance(r, Failure)]
     return rows, failures
+
+
+class _DocumentValues:
+    """One document's length and extractiveness values for each of its summaries; the document-side
+    work is done on first use and kept (a document that cannot be analysed fails each pair alike)."""
+
+    __slots__ = ("_article", "_doc", "_lengths")
+
+    def __init__(self, doc: Document) -> None:
+        self._doc = doc
+        self._lengths: DocumentLengths | None = None
+        self._article: Article | None = None
+
+    def values(self, summary: str) -> dict[str, float]:
+        if self._lengths is None:
+            self._lengths = document_lengths(self._doc)
+        lengths = length_stats(self._lengths, summary)
+        if self._article is None:
+            self._article = Article(self._doc.text)
+        return {**lengths, **extractiveness(self._article, summary)}

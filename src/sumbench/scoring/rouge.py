@@ -16,7 +16,7 @@ Two compatibility targets (``compat``):
     characters), same clipped n-gram counts, same LCS index sets for rougeLsum (the backtrack's tie
     rule included), same float expressions. Faster because every distinct text is tokenized,
     stemmed and counted once, stems are cached (process-wide bounded LRU) and computed by an
-    exact, self-checked port of NLTK's Porter (:mod:`._rouge_porter`), LCS runs bit-parallel
+    exact port of NLTK's Porter (:mod:`._rouge_porter`; NLTK is not imported), LCS runs bit-parallel
     on Python ints, and rougeLsum's backtrack is read off the bit-parallel columns (see
     :mod:`sumbench.scoring._rouge_core`). ``benchmarks/speed/rouge_speed.py`` measures it.
 

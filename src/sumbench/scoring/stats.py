@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -40,15 +40,22 @@ __all__ = [
     "PermutationResult",
     "PairwiseResult",
     "bootstrap_ci",
+    "bootstrap_cis",
     "paired_bootstrap",
     "permutation_test",
     "holm_bonferroni",
     "pairwise_comparisons",
+    "pairwise_comparisons_many",
 ]
 
 # Upper bound on the number of index entries drawn per chunk (bounds memory:
 # about 4M entries -> ~16 MB of int32 indices plus ~32 MB of float counts).
 _CHUNK_ELEMENTS = 1 << 22
+
+# Upper bound on the resampled sums kept at once when one draw is shared by several score matrices
+# (metrics): past it the matrices are split into passes, each drawing the same stream again (64 MB:
+# a run's CIs always share one draw; significance with up to ~20 systems does).
+_SHARED_BYTES = 1 << 26
 
 FloatArray = NDArray[np.float64]
 
@@ -246,33 +253,88 @@ def _random_bits(rng: np.random.Generator, n_docs: int, n_samples: int) -> Itera
         yield np.unpackbits(packed, axis=1, count=n_docs).astype(np.float64)
 
 
-def _resampled_means(values: FloatArray, valid: NDArray[np.bool_], n_samples: int, seed: int) -> FloatArray:
-    """Bootstrap means, shape ``(n_samples, k)``, of the columns of ``values`` ``(n_docs, k)``.
+def _shared_passes(sizes: Sequence[int]) -> list[list[int]]:
+    """Split groups (by index) into passes whose resampled sums fit :data:`_SHARED_BYTES` together
+    (one group per pass at least); every pass draws the random matrix once for all its groups."""
+    passes: list[list[int]] = []
+    used = 0
+    for g, size in enumerate(sizes):
+        if passes and used + size <= _SHARED_BYTES:
+            passes[-1].append(g)
+            used += size
+        else:
+            passes.append([g])
+            used = size
+    return passes
 
-    Documents are drawn from all ``n_docs`` rows (one shared draw for every
-    column); a column's resampled mean averages only its ``valid`` rows among
+
+def _resampled_means_many(
+    groups: Sequence[tuple[FloatArray, NDArray[np.bool_]]], n_samples: int, seed: int
+) -> list[FloatArray]:
+    """Bootstrap means, shape ``(n_samples, k)``, of the columns of each group's ``values``
+    ``(n_docs, k)`` (every group has the same ``n_docs``).
+
+    Documents are drawn from all ``n_docs`` rows with ``default_rng(seed)``: one draw shared by
+    every column of every group (the draw does not depend on the values, so each group gets the
+    numbers it would get alone); a column's resampled mean averages only its ``valid`` rows among
     the drawn ones (NaN if none was drawn).  ``values`` must be 0 where invalid.
     """
-    n_docs, k = values.shape
-    partial = ~valid.all(axis=0)
-    weights = np.concatenate([values, valid[:, partial].astype(np.float64)], axis=1)
-    rng = np.random.default_rng(seed)
-    sums = np.concatenate([counts @ weights for counts in _resample_counts(rng, n_docs, n_samples)])
-    denom = np.full((n_samples, k), float(n_docs))
-    denom[:, partial] = sums[:, k:]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        means = sums[:, :k] / denom
-    means[denom == 0] = np.nan
-    return means
+    prepared = []
+    for values, valid in groups:
+        partial = ~valid.all(axis=0)
+        weights = np.concatenate([values, valid[:, partial].astype(np.float64)], axis=1)
+        prepared.append((values.shape[1], partial, weights))
+    out: list[FloatArray] = [np.empty((0, 0))] * len(groups)
+    if not groups:
+        return out
+    n_docs = groups[0][0].shape[0]
+    for members in _shared_passes([n_samples * w.shape[1] * 8 for _, _, w in prepared]):
+        rng = np.random.default_rng(seed)
+        sums: list[list[FloatArray]] = [[] for _ in members]
+        for counts in _resample_counts(rng, n_docs, n_samples):
+            for acc, g in zip(sums, members):
+                acc.append(counts @ prepared[g][2])
+        for acc, g in zip(sums, members):
+            k, partial, _ = prepared[g]
+            total = np.concatenate(acc)
+            means = total[:, :k] / float(n_docs)  # a column valid everywhere averages every draw
+            if partial.any():
+                denom = total[:, k:]  # the other columns average their valid documents among those drawn
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    part = total[:, :k][:, partial] / denom
+                part[denom == 0] = np.nan
+                means[:, partial] = part
+            out[g] = means
+    return out
+
+
+def _resampled_means(values: FloatArray, valid: NDArray[np.bool_], n_samples: int, seed: int) -> FloatArray:
+    """:func:`_resampled_means_many` for one group."""
+    return _resampled_means_many([(values, valid)], n_samples, seed)[0]
 
 
 def _percentiles(samples: FloatArray, confidence: float) -> tuple[FloatArray, FloatArray]:
-    """Percentile interval per column (linear interpolation, NaN resamples ignored)."""
+    """Percentile interval per column (linear interpolation, NaN resamples ignored).
+
+    Columns without NaN take one vectorized ``np.quantile`` (the same numbers ``np.nanquantile``
+    gives them, which works column by column)."""
     alpha = (1.0 - confidence) / 2.0
+    q = [alpha, 1.0 - alpha]
+    has_nan = np.isnan(samples).any(axis=0)
+    if not has_nan.any():
+        both = np.quantile(samples, q, axis=0)
+        return both[0], both[1]
+    low = np.empty(samples.shape[1])
+    high = np.empty(samples.shape[1])
+    clean = ~has_nan
+    if clean.any():
+        both = np.quantile(samples[:, clean], q, axis=0)
+        low[clean], high[clean] = both[0], both[1]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns -> NaN
-        q = np.nanquantile(samples, [alpha, 1.0 - alpha], axis=0)
-    return q[0], q[1]
+        both = np.nanquantile(samples[:, has_nan], q, axis=0)
+    low[has_nan], high[has_nan] = both[0], both[1]
+    return low, high
 
 
 def _paired_columns(pairs_a: FloatArray, pairs_b: FloatArray) -> tuple[FloatArray, NDArray[np.bool_]]:
@@ -289,33 +351,64 @@ def _observed(diffs: FloatArray, valid: NDArray[np.bool_]) -> tuple[FloatArray, 
     return np.where(n > 0, obs, np.nan), n
 
 
+Columns = tuple[FloatArray, NDArray[np.bool_]]
+
+
+def _paired_bootstrap_groups(
+    groups: Sequence[Columns], n_samples: int, confidence: float, seed: int
+) -> list[tuple[FloatArray, FloatArray, FloatArray, FloatArray, NDArray[np.int64]]]:
+    """Columnwise paired bootstrap of each group ``(diffs, valid)``, one shared draw:
+    (diff, low, high, p, n) arrays of length P per group."""
+    out = []
+    for (diffs, valid), boot in zip(groups, _resampled_means_many(groups, n_samples, seed)):
+        obs, n = _observed(diffs, valid)
+        low, high = _percentiles(boot, confidence)
+        flips = np.isnan(boot) | (boot == 0) | (np.sign(boot) != np.sign(obs))
+        p = np.minimum(1.0, 2.0 * flips.sum(axis=0) / n_samples)
+        p = np.where(n > 0, p, np.nan)
+        out.append((obs, low, high, p, n))
+    return out
+
+
 def _paired_bootstrap_many(
     diffs: FloatArray, valid: NDArray[np.bool_], n_samples: int, confidence: float, seed: int
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, NDArray[np.int64]]:
     """Columnwise paired bootstrap: (diff, low, high, p, n) arrays of length P."""
-    obs, n = _observed(diffs, valid)
-    boot = _resampled_means(diffs, valid, n_samples, seed)
-    low, high = _percentiles(boot, confidence)
-    flips = np.isnan(boot) | (boot == 0) | (np.sign(boot) != np.sign(obs))
-    p = np.minimum(1.0, 2.0 * flips.sum(axis=0) / n_samples)
-    p = np.where(n > 0, p, np.nan)
-    return obs, low, high, p, n
+    return _paired_bootstrap_groups([(diffs, valid)], n_samples, confidence, seed)[0]
+
+
+def _permutation_groups(
+    groups: Sequence[Columns], n_samples: int, seed: int
+) -> list[tuple[FloatArray, FloatArray, NDArray[np.int64]]]:
+    """Columnwise approximate randomization of each group ``(diffs, valid)``, one shared draw of
+    the swaps (every group sees the coin flips it would see alone): (diff, p, n) per group."""
+    if not groups:
+        return []
+    n_docs = groups[0][0].shape[0]
+    totals = [diffs.sum(axis=0) for diffs, _ in groups]
+    # Swapping a document's pair flips the sign of its difference:
+    # sum(s_i d_i) with s_i = 1 - 2 * bit_i equals total - 2 * bits @ d.
+    # Ties up to float rounding count as extreme.
+    thresholds = [np.abs(total) - 1e-9 * np.abs(diffs).sum(axis=0) for total, (diffs, _) in zip(totals, groups)]
+    counts = [np.zeros(diffs.shape[1], dtype=np.int64) for diffs, _ in groups]
+    rng = np.random.default_rng(seed)
+    for bits in _random_bits(rng, n_docs, n_samples):
+        for g, (diffs, _) in enumerate(groups):
+            swapped = totals[g] - 2.0 * (bits @ diffs)
+            counts[g] += (np.abs(swapped) >= thresholds[g]).sum(axis=0)
+    out = []
+    for (diffs, valid), count in zip(groups, counts):
+        obs, n = _observed(diffs, valid)
+        p = (count + 1.0) / (n_samples + 1.0)
+        out.append((obs, np.where(n > 0, p, np.nan), n))
+    return out
 
 
 def _permutation_many(
     diffs: FloatArray, valid: NDArray[np.bool_], n_samples: int, seed: int
 ) -> tuple[FloatArray, FloatArray, NDArray[np.int64]]:
     """Columnwise approximate randomization: (diff, p, n) arrays of length P."""
-    obs, n = _observed(diffs, valid)
-    total = diffs.sum(axis=0)
-    # Swapping a document's pair flips the sign of its difference:
-    # sum(s_i d_i) with s_i = 1 - 2 * bit_i equals total - 2 * bits @ d.
-    rng = np.random.default_rng(seed)
-    swapped = np.concatenate([total - 2.0 * (bits @ diffs) for bits in _random_bits(rng, diffs.shape[0], n_samples)])
-    tol = 1e-9 * np.abs(diffs).sum(axis=0)  # ties up to float rounding count as extreme
-    count = (np.abs(swapped) >= np.abs(total) - tol).sum(axis=0)
-    p = (count + 1.0) / (n_samples + 1.0)
-    return obs, np.where(n > 0, p, np.nan), n
+    return _permutation_groups([(diffs, valid)], n_samples, seed)[0]
 
 
 # --------------------------------------------------------------------------
@@ -338,20 +431,44 @@ def bootstrap_ci(scores: ArrayLike, n_samples: int = 1000, confidence: float = 0
     those drawn (resamples that drew none are ignored).  A system with no
     valid document gets ``Interval(nan, nan, nan, 0)``.
     """
-    matrix = _as_matrix(scores)
+    return bootstrap_cis([scores], n_samples=n_samples, confidence=confidence, seed=seed)[0]
+
+
+def bootstrap_cis(
+    scores: Sequence[ArrayLike], n_samples: int = 1000, confidence: float = 0.95, seed: int = 0
+) -> list[list[Interval]]:
+    """:func:`bootstrap_ci` of several ``[system, document]`` matrices (one per metric, say), with
+    the resampling drawn once for all matrices that have the same number of documents: the same
+    numbers as one :func:`bootstrap_ci` call per matrix, for about the cost of one."""
+    matrices = [_as_matrix(m) for m in scores]
     n_samples = _check_n_samples(n_samples)
     confidence = _check_confidence(confidence)
-    valid = ~np.isnan(matrix)
-    values = np.where(valid, matrix, 0.0)
-    n = valid.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        means = values.sum(axis=1) / n
-    boot = _resampled_means(values.T, valid.T, n_samples, seed)
-    low, high = _percentiles(boot, confidence)
-    return [
-        Interval(float(m), float(lo), float(hi), int(k)) if k > 0 else Interval(math.nan, math.nan, math.nan, 0)
-        for m, lo, hi, k in zip(means, low, high, n)
-    ]
+    prepared = []
+    for matrix in matrices:
+        valid = ~np.isnan(matrix)
+        values = np.where(valid, matrix, 0.0)
+        n = valid.sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means = values.sum(axis=1) / n
+        prepared.append((values, valid, n, means))
+    boots: list[FloatArray] = [np.empty((0, 0))] * len(matrices)
+    by_docs: dict[int, list[int]] = {}
+    for i, matrix in enumerate(matrices):
+        by_docs.setdefault(matrix.shape[1], []).append(i)
+    for members in by_docs.values():
+        groups = [(prepared[i][0].T, prepared[i][1].T) for i in members]
+        for i, boot in zip(members, _resampled_means_many(groups, n_samples, seed)):
+            boots[i] = boot
+    out = []
+    for (_, _, n, means), boot in zip(prepared, boots):
+        low, high = _percentiles(boot, confidence)
+        out.append(
+            [
+                Interval(float(m), float(lo), float(hi), int(k)) if k > 0 else Interval(math.nan, math.nan, math.nan, 0)
+                for m, lo, hi, k in zip(means, low, high, n)
+            ]
+        )
+    return out
 
 
 def paired_bootstrap(
@@ -451,18 +568,40 @@ def pairwise_comparisons(
     below ``1 - confidence`` (no pair could ever be significant): raise
     ``n_samples``.
     """
-    matrix = _as_matrix(scores)
+    return _pairwise({metric: scores}, systems, n_samples, confidence, seed)
+
+
+def pairwise_comparisons_many(
+    scores: Mapping[str, ArrayLike],
+    systems: Sequence[str],
+    n_samples: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> list[PairwiseResult]:
+    """:func:`pairwise_comparisons` of several metrics (``{metric: [system, document] matrix}``),
+    results metric by metric in the mapping's order: the same numbers as one call per metric, with
+    the bootstrap resampling and the permutation swaps drawn once for all metrics (each metric
+    is still Holm-adjusted on its own)."""
+    return _pairwise(scores, systems, n_samples, confidence, seed)
+
+
+def _pairwise(
+    scores: Mapping[str, ArrayLike], systems: Sequence[str], n_samples: int, confidence: float, seed: int
+) -> list[PairwiseResult]:
+    """Both public pairwise functions (the low-sample warning points at their caller)."""
+    matrices = {metric: _as_matrix(m) for metric, m in scores.items()}
     n_samples = _check_n_samples(n_samples)
     confidence = _check_confidence(confidence)
     names = [str(s) for s in systems]
-    if len(names) != matrix.shape[0]:
-        raise ValueError(
-            f"got {len(names)} system names for {matrix.shape[0]} score rows (scores is [system, document])"
-        )
+    for matrix in matrices.values():
+        if len(names) != matrix.shape[0]:
+            raise ValueError(
+                f"got {len(names)} system names for {matrix.shape[0]} score rows (scores is [system, document])"
+            )
     if len(set(names)) != len(names):
         raise ValueError(f"system names must be unique; got {names}")
     ii, jj = np.triu_indices(len(names), k=1)
-    if ii.size == 0:
+    if ii.size == 0 or not matrices:
         return []
     alpha = 1.0 - confidence
     if ii.size / (n_samples + 1.0) >= alpha:
@@ -471,34 +610,51 @@ def pairwise_comparisons(
             f"p is {ii.size / (n_samples + 1.0):.3g} >= {alpha:g}, so no pair can be significant; "
             f"use n_samples >= {math.ceil(ii.size / alpha)}",
             RuntimeWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
-    diffs, valid = _paired_columns(matrix[ii].T, matrix[jj].T)
-    obs, low, high, p_boot, n = _paired_bootstrap_many(diffs, valid, n_samples, confidence, seed)
-    _, p_perm, _ = _permutation_many(diffs, valid, n_samples, seed)
-    p_boot_holm = holm_bonferroni(p_boot)
-    p_perm_holm = holm_bonferroni(p_perm)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean_a = np.where(valid, matrix[ii].T, 0.0).sum(axis=0) / n
-        mean_b = np.where(valid, matrix[jj].T, 0.0).sum(axis=0) / n
-    return [
-        PairwiseResult(
-            metric=metric,
-            system_a=names[i],
-            system_b=names[j],
-            n=int(n[k]),
-            mean_a=float(mean_a[k]),
-            mean_b=float(mean_b[k]),
-            diff=float(obs[k]),
-            low=float(low[k]),
-            high=float(high[k]),
-            confidence=confidence,
-            p_bootstrap=float(p_boot[k]),
-            p_permutation=float(p_perm[k]),
-            p_bootstrap_holm=float(p_boot_holm[k]),
-            p_permutation_holm=float(p_perm_holm[k]),
-            significant=bool(p_perm_holm[k] < alpha),
-            n_samples=n_samples,
+    metrics = list(matrices)
+    columns = {metric: _paired_columns(matrices[metric][ii].T, matrices[metric][jj].T) for metric in metrics}
+    boots: dict[str, tuple[FloatArray, FloatArray, FloatArray, FloatArray, NDArray[np.int64]]] = {}
+    perms: dict[str, FloatArray] = {}
+    by_docs: dict[int, list[str]] = {}
+    for metric in metrics:
+        by_docs.setdefault(matrices[metric].shape[1], []).append(metric)
+    for members in by_docs.values():
+        groups = [columns[metric] for metric in members]
+        for metric, boot in zip(members, _paired_bootstrap_groups(groups, n_samples, confidence, seed)):
+            boots[metric] = boot
+        for metric, (_, p_perm, _) in zip(members, _permutation_groups(groups, n_samples, seed)):
+            perms[metric] = p_perm
+    out: list[PairwiseResult] = []
+    for metric in metrics:
+        matrix = matrices[metric]
+        _, valid = columns[metric]
+        obs, low, high, p_boot, n = boots[metric]
+        p_perm = perms[metric]
+        p_boot_holm = holm_bonferroni(p_boot)
+        p_perm_holm = holm_bonferroni(p_perm)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean_a = np.where(valid, matrix[ii].T, 0.0).sum(axis=0) / n
+            mean_b = np.where(valid, matrix[jj].T, 0.0).sum(axis=0) / n
+        out.extend(
+            PairwiseResult(
+                metric=metric,
+                system_a=names[i],
+                system_b=names[j],
+                n=int(n[k]),
+                mean_a=float(mean_a[k]),
+                mean_b=float(mean_b[k]),
+                diff=float(obs[k]),
+                low=float(low[k]),
+                high=float(high[k]),
+                confidence=confidence,
+                p_bootstrap=float(p_boot[k]),
+                p_permutation=float(p_perm[k]),
+                p_bootstrap_holm=float(p_boot_holm[k]),
+                p_permutation_holm=float(p_perm_holm[k]),
+                significant=bool(p_perm_holm[k] < alpha),
+                n_samples=n_samples,
+            )
+            for k, (i, j) in enumerate(zip(ii, jj))
         )
-        for k, (i, j) in enumerate(zip(ii, jj))
-    ]
+    return out
