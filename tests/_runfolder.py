@@ -15,6 +15,7 @@ intervals and pairwise tests are sumbench's own (:mod:`sumbench.scoring.aggregat
 
 from __future__ import annotations
 
+import math
 import random
 import re
 from collections import Counter
@@ -258,3 +259,138 @@ def synthetic_run(
 def write_run(path: str | Path, **options: Any) -> Path:
     """Write :func:`synthetic_run` (``variant``, ``seed``, ``primary``, ``baseline``) as a run folder at ``path``."""
     return synthetic_run(**options).write(path)
+
+
+# --- large synthetic runs: the reports' size and memory at scale --------------------------------------
+LARGE_ROUGE = tuple(f"{r}_{x}" for r in ("rouge1", "rouge2", "rougeL", "rougeLsum") for x in ("p", "r", "f"))
+LARGE_METRICS = (*LARGE_ROUGE, *LENGTH_COLUMNS, *EXTRACTIVENESS_COLUMNS)
+LARGE_SYSTEMS = ("lead-3", "textrank-3", "random-3")
+
+
+class _Large:
+    """A large synthetic run, drawn once as compact arrays and turned into records document by
+    document, so the records of any one file can be streamed to ``write_run`` without holding them all.
+
+    Articles are ``sentences`` sentences drawn from a pool of generated ones (so texts are realistic in
+    size, about 14 words a sentence); references paraphrase two or three article sentences; the systems
+    take three sentences (the first three, a seeded choice, a random one); scores are drawn per document
+    (not computed), with ``words`` / ``sentences`` / ``compression`` / ``ref_ratio`` true to the texts.
+    ``bad`` documents are failures of the last system.
+    """
+
+    def __init__(self, n_documents: int, sentences: int, seed: int) -> None:
+        self.n, self.seed = n_documents, seed
+        rng = np.random.default_rng(seed)
+        pool_rng = random.Random(seed)
+        self.pool = [_sentence(pool_rng) for _ in range(4000)]
+        self.pool_words = np.array([len(s.split()) for s in self.pool])
+        self.sents = rng.integers(0, len(self.pool), size=(n_documents, sentences), dtype=np.int32)
+        self.n_refs = np.where(rng.random(n_documents) < 0.2, 2, 1)
+        self.picks = rng.integers(0, sentences, size=(n_documents, len(LARGE_SYSTEMS), 3), dtype=np.int32)
+        self.picks[:, 0] = np.arange(3)  # lead-3
+        self.picks.sort(axis=2)
+        self.rouge = rng.beta(4, 9, size=(n_documents, len(LARGE_SYSTEMS), len(LARGE_ROUGE)))
+        self.rouge[:, 0] = np.minimum(self.rouge[:, 0] * 1.25, 1.0)  # lead is better
+        self.extra = rng.random((n_documents, len(LARGE_SYSTEMS), len(EXTRACTIVENESS_COLUMNS)))
+        self.failed = {(k, len(LARGE_SYSTEMS) - 1) for k in range(7, n_documents, max(n_documents // 5, 1))}
+
+    def doc_id(self, k: int) -> str:
+        return f"news-{k:06d}"
+
+    def document(self, k: int) -> DocumentEntry:
+        sents = [self.pool[i] for i in self.sents[k]]
+        refs = []
+        for r in range(int(self.n_refs[k])):
+            words = " ".join(sents[r : r + 2 + r]).split()
+            for j in range(0, len(words), 3):  # paraphrase a third of the words
+                words[j] = _WORDS[(k + j + r) % len(_WORDS)]
+            refs.append(" ".join(words))
+        title = " ".join(sents[0].split()[:5]).title() if k % 3 else None
+        return DocumentEntry(self.doc_id(k), " ".join(sents), tuple(refs), title)
+
+    def summary_sentences(self, k: int, s: int) -> list[int]:
+        return [int(self.sents[k, j]) for j in self.picks[k, s]]
+
+    def summaries(self) -> Any:
+        for s, label in enumerate(LARGE_SYSTEMS):
+            for k in range(self.n):
+                if (k, s) not in self.failed:
+                    text = " ".join(self.pool[i] for i in self.summary_sentences(k, s))
+                    yield Summary(self.doc_id(k), label, text, cached=s == 0)
+
+    def scores(self) -> Any:
+        article_words = self.pool_words[self.sents].sum(axis=1)
+        for s, label in enumerate(LARGE_SYSTEMS):
+            for k in range(self.n):
+                if (k, s) in self.failed:
+                    continue
+                words = float(self.pool_words[self.summary_sentences(k, s)].sum())
+                ref_words = float(np.mean([len(r.split()) for r in self.document(k).references]))
+                values = dict(zip(LARGE_ROUGE, self.rouge[k, s].tolist()))
+                values.update(words=words, sentences=3.0, compression=article_words[k] / words)
+                values.update(ref_ratio=words / ref_words)
+                values.update(zip(EXTRACTIVENESS_COLUMNS, self.extra[k, s].tolist()))
+                yield DocumentScores(self.doc_id(k), label, values)
+
+    def aggregates(self) -> list[Aggregate]:
+        out = []
+        for s, label in enumerate(LARGE_SYSTEMS):
+            ok = np.array([(k, s) not in self.failed for k in range(self.n)])
+            for m, metric in enumerate(LARGE_ROUGE):
+                v = self.rouge[ok, s, m]
+                half = 1.96 * float(v.std()) / math.sqrt(v.size)
+                out.append(
+                    Aggregate(label, metric, float(v.mean()), float(v.mean()) - half, float(v.mean()) + half, v.size)
+                )
+        return out
+
+    def comparisons(self) -> list[Comparison]:
+        out = []
+        for metric in ("rouge1_f", "rouge2_f", "rougeL_f", "rougeLsum_f"):
+            m = LARGE_ROUGE.index(metric)
+            for a in range(len(LARGE_SYSTEMS)):
+                for b in range(a + 1, len(LARGE_SYSTEMS)):
+                    ma, mb = float(self.rouge[:, a, m].mean()), float(self.rouge[:, b, m].mean())
+                    d, sig = ma - mb, a == 0
+                    p = 0.001 if sig else 0.4
+                    la, lb = LARGE_SYSTEMS[a], LARGE_SYSTEMS[b]
+                    out.append(
+                        Comparison(metric, la, lb, ma, mb, d, d - 0.002, d + 0.002, p, p, p, p, sig, self.n, 1000)
+                    )
+        return out
+
+    def manifest(self) -> Manifest:
+        return Manifest(
+            suite_name="large-synthetic",
+            suite={"corpus": "synthetic"},
+            suite_path=None,
+            created="2025-01-02T03:04:05+00:00",
+            seed=self.seed,
+            versions={"python": "3.11", "sumbench": "0.1.0"},
+            corpus=CorpusInfo("synthetic", "tests/_runfolder.py", "sha256:large", self.n, float(self.n_refs.mean())),
+            rouge_signature="rouge1,2,L,Lsum|synthetic",
+            systems=tuple(SystemEntry(label, label.split("-")[0], {"k": 3}, "1") for label in LARGE_SYSTEMS),
+            metrics=LARGE_METRICS,
+            primary_metric="rouge2_f",
+            baseline=LARGE_SYSTEMS[0],
+            failures=len(self.failed),
+        )
+
+
+def write_large_run(path: str | Path, n_documents: int, *, sentences: int = 30, seed: int = 7) -> Path:
+    """Write a run of ``n_documents`` x 3 systems (``sentences`` sentences an article) at ``path``,
+    streaming every record to ``write_run``: writing holds compact arrays, never the texts."""
+    large = _Large(n_documents, sentences, seed)
+    return runfolder.write_run(
+        path,
+        large.manifest(),
+        documents=(large.document(k) for k in range(n_documents)),
+        summaries=large.summaries(),
+        scores=large.scores(),
+        aggregates=large.aggregates(),
+        comparisons=large.comparisons(),
+        failures=[
+            Failure(large.doc_id(k), LARGE_SYSTEMS[s], "summarize", "synthetic failure")
+            for k, s in sorted(large.failed)
+        ],
+    )

@@ -303,6 +303,25 @@ def test_expanded_documents_stay_inert_and_fit_a_phone(browser, report):
         dt.ws.close()
 
 
+def test_a_budgeted_drill_down_keeps_every_best_and_worst_link_working(browser, tmp_path):
+    run_dir = write_run(tmp_path / "run")
+    html = render_report(run_dir, tmp_path / "out", max_documents=4)["html"]
+    dt = _open(browser, html.as_uri())
+    try:
+        assert dt.errors() == []
+        assert dt.js("document.querySelectorAll('details.doc').length") < 12
+        assert dt.js("document.getElementById('drill-down-note').textContent").startswith("The drill-down shows ")
+        hrefs = dt.js("Array.from(document.querySelectorAll('a.bw')).map(a => a.getAttribute('href'))")
+        assert len(hrefs) == 6
+        for k, href in enumerate(hrefs):
+            dt.js(f"document.querySelectorAll('a.bw')[{k}].click()")
+            dt.js("new Promise(r => setTimeout(r, 50))")
+            assert dt.js(f"document.getElementById({json.dumps(href[1:])}).open") is True, href
+        assert dt.errors() == []
+    finally:
+        dt.ws.close()
+
+
 def test_compare_page_loads_cleanly(browser, tmp_path):
     a = write_run(tmp_path / "a")
     b = write_run(tmp_path / "b", variant="b")

@@ -6,8 +6,12 @@ import dataclasses
 import json
 import math
 import re
+import subprocess
+import sys
+from html import unescape
 from html.parser import HTMLParser
 
+import numpy as np
 import pytest
 
 from _runfolder import (
@@ -17,18 +21,28 @@ from _runfolder import (
     HOSTILE_IMG,
     HOSTILE_SCRIPT,
     HOSTILE_TITLE,
+    LARGE_SYSTEMS,
     ODD_DOC,
     ODD_SYSTEM,
     synthetic_run,
+    write_large_run,
     write_run,
 )
 from sumbench.reports import RunFolderError, compare_runs, load_run, render_report
-from sumbench.reports.common import metric_label
+from sumbench.reports.common import MAX_SCATTER_POINTS, metric_label, point_sample, scatter_sample
 from sumbench.reports.compare import word_diff
 from sumbench.reports.markdown import md_escape
-from sumbench.reports.model import anchor_ids, close_calls, highlight, reference_ngrams
+from sumbench.reports.model import (
+    anchor_ids,
+    best_worst,
+    close_calls,
+    drill_down_documents,
+    highlight,
+    length_table,
+    reference_ngrams,
+)
 from sumbench.reports.verdicts import is_close_call, is_significant, verdict
-from sumbench.runfolder import SCHEMA_VERSION, Comparison
+from sumbench.runfolder import SCHEMA_VERSION, Comparison, TextLengths, read_scores
 
 HOSTILE = [HOSTILE_SCRIPT, HOSTILE_IMG, HOSTILE_TITLE, BOLD, ODD_SYSTEM, ODD_DOC]
 
@@ -476,3 +490,192 @@ def test_significance_json_has_numbers_only(run_dir):
     for entry in json.loads((run_dir / "significance.json").read_text()):
         assert "verdict" not in entry and "close_call" not in entry
         assert set(entry) == {f.name for f in dataclasses.fields(Comparison)}
+
+
+# --- reports that do not grow with the corpus ------------------------------------------------------
+_DOC_ID = re.compile(
+    r'<details class="doc" id="[^"]+" data-search="[^"]*">\s*<summary>\s*<span class="doc-id">([^<]*)</span>'
+)
+
+
+def _shown(html: str) -> list[str]:
+    """The document ids of the drill-down, in page order."""
+    return [unescape(doc_id) for doc_id in _DOC_ID.findall(html)]
+
+
+def test_load_run_keeps_only_the_documents_asked_for(run_dir):
+    full = load_run(run_dir)
+    keep = {"doc-02", HOSTILE_DOC, FAILED[0], "not-a-document"}
+    run = load_run(run_dir, keep_documents=keep)
+    assert [d.id for d in run.documents] == [d.id for d in full.documents if d.id in keep]  # file order
+    assert {s.doc_id for s in run.summaries} == keep - {"not-a-document"}
+    assert run.summaries == tuple(s for s in full.summaries if s.doc_id in keep)
+    assert run.partial and not full.partial and run.document_count == full.document_count == 12
+    # what the reports need over every document is counted while the texts stream by
+    lengths, expected = run.lengths, TextLengths.of(full.documents)
+    assert run.text_lengths is lengths and full.lengths.article_words.tolist() == expected.article_words.tolist()
+    for name in ("article_words", "reference_counts", "reference_words", "reference_sentences"):
+        assert getattr(lengths, name).tolist() == getattr(expected, name).tolist(), name
+    assert len(lengths) == 12 and int(lengths.reference_counts.sum()) == len(lengths.reference_words) == 16
+    # scores, aggregates, tests and failures stay complete; the length table is the same
+    assert len(run.scores) == len(full.scores) and run.failures == full.failures
+    assert length_table(run) == length_table(full)
+    # a function of the run read without texts chooses, or keeps all with None
+    seen = []
+    chosen = load_run(run_dir, keep_documents=lambda r: seen.append(r) or {"doc-01"})
+    assert [d.id for d in chosen.documents] == ["doc-01"]
+    assert seen[0].documents == () and len(seen[0].scores) == 35 and seen[0].primary_metric == "rouge2_f"
+    assert not load_run(run_dir, keep_documents=lambda r: None).partial
+
+
+def test_load_run_checks_every_line_even_of_documents_it_does_not_keep(run_dir):
+    lines = (run_dir / "documents.jsonl").read_text().splitlines()
+    d = json.loads(lines[9])
+    d["references"] = "not a list"
+    lines[9] = json.dumps(d)
+    (run_dir / "documents.jsonl").write_text("\n".join(lines) + "\n")
+    with pytest.raises(RunFolderError, match=r"documents\.jsonl, line 10: field 'references' should be a list"):
+        load_run(run_dir, keep_documents={"doc-01"})
+
+
+def test_text_with_unicode_line_separators_round_trips(tmp_path):
+    """JSON keeps U+2028 and U+0085 unescaped: the reader splits lines at newlines only."""
+    synthetic = synthetic_run()
+    doc = synthetic.documents[0]
+    odd = dataclasses.replace(doc, text=doc.text + " Line\u2028separator and next\x85line.")
+    synthetic = dataclasses.replace(synthetic, documents=(odd, *synthetic.documents[1:]))
+    run = load_run(synthetic.write(tmp_path / "run"))
+    assert run.documents == synthetic.documents
+
+
+def test_read_scores_nan_spellings_and_duplicates(run_dir):
+    path = run_dir / "scores.csv"
+    lines = path.read_text().splitlines()
+    cells = lines[2].split(",")
+    cells[2:6] = ["", " NA ", "null", "nan"]
+    cells[6] = " 0.5 "
+    lines[2] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n")
+    table = read_scores(path)
+    row = [table.column(n)[1] for n in table.names[:5]]
+    assert all(math.isnan(v) for v in row[:4]) and row[4] == 0.5
+    assert table.system_labels == ("lead", "textrank", ODD_SYSTEM)
+    assert int(table.mask("lead").sum()) == 12 and not table.mask("nobody").any()
+    assert table.document_ids()[:2] == ("doc-01", "doc-02") and len(table.document_ids()) == 12
+    # a repeated (document, system) names the line that repeats it
+    path.write_text("\n".join([*lines[:8], lines[3], *lines[8:]]) + "\n")
+    with pytest.raises(
+        RunFolderError, match=r"scores\.csv, line 9: duplicate row for document 'doc-03', system 'lead'"
+    ):
+        read_scores(path)
+
+
+def test_point_sample_is_seeded_sorted_and_bounded():
+    assert point_sample(10, 20, seed=1).tolist() == list(range(10))
+    a, b = point_sample(100_000, 500, seed=3), point_sample(100_000, 500, seed=3)
+    assert a.tolist() == b.tolist() and len(set(a.tolist())) == 500 and (np.diff(a) > 0).all()
+    assert a.tolist() != point_sample(100_000, 500, seed=4).tolist()
+    assert point_sample(5, 3, seed=-7).size == 3  # any int seed
+
+
+def test_a_budgeted_drill_down_keeps_best_worst_and_a_seeded_sample(tmp_path):
+    run_dir = write_run(tmp_path / "run")
+    paths = render_report(run_dir, tmp_path / "out", max_documents=8)
+    html = paths["html"].read_text(encoding="utf-8")
+    md = paths["markdown"].read_text(encoding="utf-8")
+    full = load_run(run_dir)
+    extremes = {e[kind]["doc_id"] for e in best_worst(full).values() for kind in ("best", "worst")}
+    shown = _shown(html)
+    assert len(shown) == 8 and extremes <= set(shown)
+    order = [d.id for d in full.documents]
+    assert sorted(shown, key=order.index) == shown  # corpus order
+    note = (
+        "The drill-down shows 8 of 12 documents: each system's best and worst, and a random sample; "
+        "scores.csv has every document."
+    )
+    assert note in unescape(html) and note in md
+    # the leaderboard's links land on embedded documents
+    page = _page(html)
+    links = re.findall(r'<a href="#([^"]+)" class="bw (best|worst)-link">', html)
+    assert len(links) == 6 and all(anchor in page.ids for anchor, _ in links)
+    for h in page.hrefs:
+        if h.startswith("#"):
+            assert h[1:] in page.ids, h
+    # numbers over every document are unchanged; the sample is the same each time (the manifest's seed)
+    assert html.count('class="ref pin"') == 1
+    whole = render_report(run_dir, tmp_path / "whole")["html"].read_text(encoding="utf-8")
+    table = re.compile(r'<table class="sortable" id="length-table">.*?</table>', re.S)
+    assert table.search(html).group(0) == table.search(whole).group(0)
+    assert "drill-down shows" not in whole and len(_shown(whole)) == 12
+    again = render_report(run_dir, tmp_path / "again", max_documents=8)["html"].read_text(encoding="utf-8")
+    assert _shown(again) == shown
+    assert drill_down_documents(full, 12) is None and drill_down_documents(full, 0) == frozenset(extremes)
+    with pytest.raises(ValueError):
+        render_report(run_dir, tmp_path / "bad", max_documents=-1)
+
+
+def test_scatter_figures_draw_a_seeded_sample(run_dir):
+    run = load_run(run_dir)
+    x = np.arange(20_000.0)
+    drawn, again = scatter_sample(run, x, x)
+    assert drawn.size == MAX_SCATTER_POINTS // len(run.systems) and (np.diff(drawn) > 0).all()
+    assert drawn.tolist() == again.tolist()
+    (small,) = scatter_sample(run, x[:10])
+    assert small.tolist() == x[:10].tolist()
+
+
+# Peak RSS of render_report in a child process: RUSAGE_CHILDREN of a fresh parent that waited for that
+# one child (the test process's own RUSAGE_CHILDREN would count every earlier test's children too).
+_MEASURE = """
+import resource, subprocess, sys
+render = "import sys; from sumbench.reports import render_report; render_report(sys.argv[1])"
+subprocess.run([sys.executable, "-c", render, sys.argv[1]], check=True)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / (2**20 if sys.platform == "darwin" else 2**10))
+"""
+
+
+def _peak_rss_mb(run_dir) -> float:
+    done = subprocess.run([sys.executable, "-c", _MEASURE, str(run_dir)], check=True, capture_output=True, text=True)
+    return float(done.stdout.split()[-1])
+
+
+@pytest.mark.slow
+def test_a_large_run_renders_a_small_page_in_bounded_memory(tmp_path):
+    """20,000 documents x 3 systems (a 52 MB documents.jsonl, 19 MB summaries.jsonl, 60,000 score rows).
+
+    Memory bound, as measured (Linux, Python 3.11): rendering this run peaks at 110 MB, 21 MB above
+    rendering a 12-document run (89 MB: Python with numpy, matplotlib and jinja2); the 21 MB are the
+    scores' columns, the length counts, 300 documents' texts and the page. Reading every text (a plain
+    ``load_run``) costs 89 MB more on this run, and the reports that held them peaked at 710 MB. So the
+    growth over the small run must stay under 50 MB: comfortably above what is needed, well below what
+    holding the texts costs; measuring against the small run absorbs how big the libraries are on a
+    platform.
+    """
+    run_dir = write_large_run(tmp_path / "large", 20_000, sentences=30)
+    texts = (run_dir / "documents.jsonl").stat().st_size + (run_dir / "summaries.jsonl").stat().st_size
+    assert texts > 60 * 2**20
+    baseline = _peak_rss_mb(write_large_run(tmp_path / "small", 12, sentences=30))
+    peak = _peak_rss_mb(run_dir)
+    assert peak - baseline < 50, f"peak RSS {peak:.0f} MB, {baseline:.0f} MB for 12 documents"
+    assert peak < 300, f"peak RSS {peak:.0f} MB"  # and in absolute terms, a few times the measured 110 MB
+
+    html = (run_dir / "report.html").read_text(encoding="utf-8")
+    md = (run_dir / "report.md").read_text(encoding="utf-8")
+    assert len(html.encode("utf-8")) < 4 * 2**20
+    shown = _shown(html)
+    assert len(shown) == 300 and shown == sorted(shown)  # the ids sort in corpus order
+    scores = read_scores(run_dir / "scores.csv")
+    ids = np.array(scores.doc_ids)
+    for system in LARGE_SYSTEMS:
+        values, rows = scores.values(system, "rouge2_f"), ids[scores.mask(system)]
+        assert rows[np.nanargmax(values)] in shown and rows[np.nanargmin(values)] in shown
+    page = _page(html)
+    links = re.findall(r'<a href="#([^"]+)" class="bw (best|worst)-link">', html)
+    assert len(links) == 6 and all(anchor in page.ids for anchor, _ in links)
+    note = (
+        "The drill-down shows 300 of 20,000 documents: each system's best and worst, and a random sample; "
+        "scores.csv has every document."
+    )
+    assert note in unescape(html) and note in md
+    # the two scatter figures say they draw a sample
+    assert len(re.findall(r"<figcaption>[^<]*points drawn \(a seeded sample\)", html)) == 2

@@ -101,10 +101,14 @@ def cmd_run(args: argparse.Namespace) -> int:
                 use_cache=not args.no_cache,
                 progress=progress,
                 force=args.force,
+                render=False,
             )
     except RunInterrupted as exc:
         console.print(f"sumbench: {exc}", highlight=False, soft_wrap=True)
         return EXIT_INTERRUPTED
+    from sumbench.reports import render_report
+
+    render_report(result.run_dir)  # after the progress display has stopped (its thread would slow figures)
     _print_summary(console, result)
     failed = result.failed_systems(suite.run.max_failure_rate)
     if failed:

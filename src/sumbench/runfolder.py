@@ -28,7 +28,8 @@ import json
 import math
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from array import array
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -38,6 +39,7 @@ import numpy as np
 
 from sumbench.errors import RunFolderError
 from sumbench.records import Aggregate, DocumentScores, Failure, Summary
+from sumbench.text import split_sentences, words
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -50,6 +52,7 @@ __all__ = [
     "RunFolderError",
     "ScoreTable",
     "SystemEntry",
+    "TextLengths",
     "default_primary_metric",
     "load_run",
     "write_run",
@@ -189,8 +192,26 @@ def _read_json(path: Path, kind: type) -> Any:
     return data
 
 
+def _open_text(path: Path) -> IO[str]:
+    try:
+        return open(path, encoding="utf-8", newline="")
+    except FileNotFoundError:
+        raise RunFolderError(path, "missing file (is this a sumbench run folder?)") from None
+
+
+def _lines(path: Path) -> Iterator[tuple[int, str]]:
+    """``(line number, line)`` of a text file, streamed: a line ends at ``\\n``, ``\\r\\n`` or ``\\r`` only
+    (never at the U+2028 or U+0085 that JSON strings may hold unescaped)."""
+    with _open_text(path) as handle:
+        try:
+            yield from enumerate(handle, 1)
+        except UnicodeDecodeError as exc:
+            raise RunFolderError(path, f"not UTF-8 text ({exc})") from None
+
+
 def _read_jsonl(path: Path) -> Iterator[_Fields]:
-    for lineno, line in enumerate(_read_text(path).splitlines(), 1):
+    """The objects of a JSON Lines file, one line at a time (the file is never held whole)."""
+    for lineno, line in _lines(path):
         if not line.strip():
             continue
         try:
@@ -573,11 +594,26 @@ def _csv_cell(value: float | None) -> str:
 
 @dataclass(frozen=True)
 class ScoreTable:
-    """scores.csv as columns: one row per (document, system) that was scored."""
+    """scores.csv as columns: one row per (document, system) that was scored.
+
+    Columnar and compact at any size: one float array per metric, the row's document id and system as
+    (shared) strings, and an integer code per row that makes the per-system look-ups numpy masks.
+    """
 
     doc_ids: tuple[str, ...]
     systems: tuple[str, ...]
     columns: Mapping[str, np.ndarray]
+    _codes: np.ndarray = field(init=False, repr=False, compare=False)
+    _labels: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    _cache: dict[str, Any] = field(init=False, default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index: dict[str, int] = {}
+        codes = np.fromiter(
+            (index.setdefault(s, len(index)) for s in self.systems), dtype=np.int32, count=len(self.systems)
+        )
+        object.__setattr__(self, "_codes", codes)
+        object.__setattr__(self, "_labels", tuple(index))
 
     def __len__(self) -> int:
         return len(self.doc_ids)
@@ -587,16 +623,32 @@ class ScoreTable:
         """Numeric column names in file order."""
         return tuple(self.columns)
 
+    @property
+    def system_labels(self) -> tuple[str, ...]:
+        """The systems of the table, in the order of their first row."""
+        return self._labels
+
+    def document_ids(self) -> tuple[str, ...]:
+        """The scored documents, each once, in the order of their first row."""
+        ids = self._cache.get("document_ids")
+        if ids is None:
+            ids = self._cache["document_ids"] = tuple(dict.fromkeys(self.doc_ids))
+        return ids
+
     def column(self, name: str) -> np.ndarray:
         return self.columns[name]
 
     def mask(self, system: str) -> np.ndarray:
-        return np.array([s == system for s in self.systems], dtype=bool)
+        """Which rows belong to ``system`` (a boolean array)."""
+        if system not in self._labels:
+            return np.zeros(len(self.doc_ids), dtype=bool)
+        return self._codes == self._labels.index(system)
 
     def by_doc(self, system: str, metric: str) -> dict[str, float]:
         """``{doc_id: value}`` of one metric for one system."""
-        col = self.columns[metric]
-        return {d: float(col[k]) for k, (d, s) in enumerate(zip(self.doc_ids, self.systems)) if s == system}
+        rows = np.flatnonzero(self.mask(system))
+        ids = self.doc_ids
+        return {ids[k]: v for k, v in zip(rows.tolist(), self.columns[metric][rows].tolist())}
 
     def values(self, system: str, metric: str) -> np.ndarray:
         """The metric's values for one system (rows in file order), NaNs kept."""
@@ -624,9 +676,51 @@ def write_scores(path: Path, rows: Iterable[DocumentScores], metrics: Sequence[s
     _atomic_write(path, write)
 
 
+#: Cells of scores.csv read as NaN (after stripping, case-insensitive).
+_MISSING_CELLS = frozenset({"", "nan", "na", "null", "none"})
+#: Rows converted to floats at a time while scores.csv streams in.
+_BLOCK_ROWS = 8192
+
+
+def _line_count(path: Path) -> int:
+    """An upper bound of the rows of a CSV file (its ``\\n`` count plus one), read in binary blocks."""
+    count = 1
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            count += block.count(b"\n")
+    return count
+
+
+def _cells(path: Path, names: Sequence[str], cells: Sequence[str], lineno: int) -> list[float]:
+    """One row's numeric cells, strictly: stripped, the missing-value spellings as NaN, else a number."""
+    values: list[float] = []
+    for name, cell in zip(names, cells):
+        cell = cell.strip()
+        if cell.lower() in _MISSING_CELLS:
+            values.append(math.nan)
+            continue
+        try:
+            values.append(float(cell))
+        except ValueError:
+            raise RunFolderError(path, f"column {name!r}: {cell!r} is not a number", line=lineno) from None
+    return values
+
+
 def read_scores(path: Path) -> ScoreTable:
-    text = _read_text(path)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    """Read ``scores.csv`` as a :class:`ScoreTable`, streaming: rows become floats a block at a time
+    into one preallocated column-major matrix (each column a contiguous view of it), so memory is the
+    table itself (8 bytes a cell) plus one block. A bad row raises :class:`RunFolderError` naming the
+    file, the line and, for a cell, the column."""
+    capacity = _line_count(path) if path.is_file() else 1
+    with _open_text(path) as handle:
+        try:
+            return _parse_scores(path, handle, capacity)
+        except UnicodeDecodeError as exc:
+            raise RunFolderError(path, f"not UTF-8 text ({exc})") from None
+
+
+def _parse_scores(path: Path, handle: IO[str], capacity: int) -> ScoreTable:
+    reader = csv.reader(handle)
     try:
         header = next(reader)
     except StopIteration:
@@ -639,45 +733,127 @@ def read_scores(path: Path) -> ScoreTable:
     names = header[2:]
     if len(set(names)) != len(names):
         raise RunFolderError(path, "duplicate column names in the header", line=1)
+    width, nan = len(header), math.nan
+    matrix = np.empty((max(capacity, 1), len(names)), order="F")
+    filled = 0
+    block: list[float] = []
     doc_ids: list[str] = []
     systems: list[str] = []
-    rows: list[list[float]] = []
-    seen: set[tuple[str, str]] = set()
+    unique_docs: dict[str, tuple[int, str]] = {}
+    unique_systems: dict[str, tuple[int, str]] = {}
+    doc_codes, system_codes, lines = array("q"), array("q"), array("q")
     lineno = 1
+
+    def flush() -> None:
+        nonlocal matrix, filled, block
+        rows = len(doc_ids) - filled
+        if filled + rows > matrix.shape[0]:  # more rows than lines counted (a file growing under us)
+            grown = np.empty((max(2 * matrix.shape[0], filled + rows), len(names)), order="F")
+            grown[:filled] = matrix[:filled]
+            matrix = grown
+        if names:
+            matrix[filled : filled + rows] = np.array(block, dtype=float).reshape(rows, len(names))
+        filled += rows
+        block = []
+
     try:
         for row in reader:
             lineno = reader.line_num
-            if not row or all(not c.strip() for c in row):
-                continue
-            if len(row) != len(header):
-                raise RunFolderError(path, f"expected {len(header)} fields, got {len(row)}", line=lineno)
-            key = (row[0], row[1])
-            if key in seen:
-                raise RunFolderError(path, f"duplicate row for document {row[0]!r}, system {row[1]!r}", line=lineno)
-            seen.add(key)
-            values: list[float] = []
-            for name, cell in zip(names, row[2:]):
-                cell = cell.strip()
-                if cell == "" or cell.lower() in ("nan", "na", "null", "none"):
-                    values.append(math.nan)
+            if len(row) != width or not row[0]:
+                if not row or all(not c.strip() for c in row):
                     continue
-                try:
-                    values.append(float(cell))
-                except ValueError:
-                    raise RunFolderError(path, f"column {name!r}: {cell!r} is not a number", line=lineno) from None
-            doc_ids.append(row[0])
-            systems.append(row[1])
-            rows.append(values)
+                if len(row) != width:
+                    raise RunFolderError(path, f"expected {len(header)} fields, got {len(row)}", line=lineno)
+            cells = row[2:]
+            try:  # the fast path: every cell a number as written, or empty
+                block.extend([float(c) if c else nan for c in cells])
+            except ValueError:
+                block.extend(_cells(path, names, cells, lineno))
+            # ids and labels are kept as one string object each, with an integer code per row
+            doc = unique_docs.setdefault(row[0], (len(unique_docs), row[0]))
+            system = unique_systems.setdefault(row[1], (len(unique_systems), row[1]))
+            doc_codes.append(doc[0])
+            system_codes.append(system[0])
+            doc_ids.append(doc[1])
+            systems.append(system[1])
+            lines.append(lineno)
+            if len(doc_ids) - filled == _BLOCK_ROWS:
+                flush()
     except csv.Error as exc:
         raise RunFolderError(path, f"unreadable CSV: {exc}", line=lineno + 1) from None
-    matrix = np.array(rows, dtype=float).reshape(len(rows), len(names))
-    return ScoreTable(tuple(doc_ids), tuple(systems), {n: matrix[:, k].copy() for k, n in enumerate(names)})
+    flush()
+    keys = np.frombuffer(doc_codes, dtype=np.int64) * max(len(unique_systems), 1)
+    keys += np.frombuffer(system_codes, dtype=np.int64)
+    order = np.argsort(keys, kind="stable")
+    repeated = np.flatnonzero(keys[order][1:] == keys[order][:-1])
+    if repeated.size:  # the first row, in file order, that repeats an earlier (document, system)
+        k = int(order[repeated + 1].min())
+        raise RunFolderError(
+            path, f"duplicate row for document {doc_ids[k]!r}, system {systems[k]!r}", line=int(lines[k])
+        )
+    return ScoreTable(tuple(doc_ids), tuple(systems), {name: matrix[:filled, k] for k, name in enumerate(names)})
 
 
 # --- the whole folder ---------------------------------------------------------------------
 @dataclass(frozen=True)
+class TextLengths:
+    """The lengths of every document of ``documents.jsonl`` (file order), counted like the summaries'
+    length columns (:func:`sumbench.text.words`, :func:`sumbench.text.split_sentences`): what the
+    reports need over all documents, as compact arrays, when only some texts are kept."""
+
+    #: Words per article, one per document.
+    article_words: np.ndarray
+    #: References per document.
+    reference_counts: np.ndarray
+    #: Words and sentences per reference (every document's references in turn).
+    reference_words: np.ndarray
+    reference_sentences: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.article_words)
+
+    @classmethod
+    def of(cls, documents: Iterable[DocumentEntry]) -> TextLengths:
+        counter = _LengthCounter()
+        for doc in documents:
+            counter.add(doc)
+        return counter.lengths()
+
+
+class _LengthCounter:
+    """Counts :class:`TextLengths` one document at a time into compact integer arrays."""
+
+    def __init__(self) -> None:
+        self.article, self.refs, self.ref_words, self.ref_sentences = array("q"), array("q"), array("q"), array("q")
+
+    def add(self, doc: DocumentEntry) -> None:
+        self.article.append(len(words(doc.text)))
+        self.refs.append(len(doc.references))
+        for ref in doc.references:
+            self.ref_words.append(len(words(ref)))
+            self.ref_sentences.append(len(split_sentences(ref)))
+
+    def lengths(self) -> TextLengths:
+        def floats(values: array[int]) -> np.ndarray:
+            return np.frombuffer(values, dtype=np.int64).astype(float)
+
+        return TextLengths(
+            floats(self.article),
+            np.frombuffer(self.refs, dtype=np.int64).copy(),
+            floats(self.ref_words),
+            floats(self.ref_sentences),
+        )
+
+
+@dataclass(frozen=True)
 class Run:
-    """A run folder, read and checked, with the look-ups the reports need."""
+    """A run folder, read and checked, with the look-ups the reports need.
+
+    ``documents`` and ``summaries`` hold every document and summary of the folder, unless it was read
+    with :func:`load_run`'s ``keep_documents``: then they hold the kept documents only (file order) and
+    ``text_lengths`` the lengths of all of them; :attr:`partial` tells, :attr:`document_count` counts
+    all. Scores, aggregates, comparisons and failures are always complete.
+    """
 
     path: Path
     manifest: Manifest
@@ -687,9 +863,12 @@ class Run:
     aggregates: tuple[Aggregate, ...]
     comparisons: tuple[Comparison, ...] = ()
     failures: tuple[Failure, ...] = ()
-    _doc_index: dict[str, DocumentEntry] = field(default_factory=dict, repr=False, compare=False)
-    _summary_index: dict[tuple[str, str], Summary] = field(default_factory=dict, repr=False, compare=False)
-    _agg_index: dict[tuple[str, str], Aggregate] = field(default_factory=dict, repr=False, compare=False)
+    #: Lengths of every document, counted while reading; None when ``documents`` holds them all.
+    text_lengths: TextLengths | None = field(default=None, compare=False)
+    _doc_index: dict[str, DocumentEntry] = field(init=False, default_factory=dict, repr=False, compare=False)
+    _summary_index: dict[tuple[str, str], Summary] = field(init=False, default_factory=dict, repr=False, compare=False)
+    _agg_index: dict[tuple[str, str], Aggregate] = field(init=False, default_factory=dict, repr=False, compare=False)
+    _cache: dict[str, Any] = field(init=False, default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._doc_index.update({d.id: d for d in self.documents})
@@ -703,11 +882,35 @@ class Run:
     @property
     def systems(self) -> tuple[str, ...]:
         """System labels: manifest order, then any others seen in scores or summaries."""
-        out = list(self.manifest.labels)
-        for s in (*self.scores.systems, *(x.system for x in self.summaries)):
-            if s not in out:
-                out.append(s)
-        return tuple(out)
+        systems = self._cache.get("systems")
+        if systems is None:
+            out = list(self.manifest.labels)
+            for s in (*self.scores.system_labels, *dict.fromkeys(x.system for x in self.summaries)):
+                if s not in out:
+                    out.append(s)
+            systems = self._cache["systems"] = tuple(out)
+        return systems
+
+    @property
+    def document_count(self) -> int:
+        """How many documents ``documents.jsonl`` holds (all of them, kept or not)."""
+        return len(self.text_lengths) if self.text_lengths is not None else len(self.documents)
+
+    @property
+    def partial(self) -> bool:
+        """Whether ``documents`` and ``summaries`` hold only some of the folder's documents."""
+        return len(self.documents) < self.document_count
+
+    @property
+    def lengths(self) -> TextLengths:
+        """Article and reference lengths of every document: counted while reading when only some texts
+        were kept, else from ``documents`` on first use."""
+        if self.text_lengths is not None:
+            return self.text_lengths
+        lengths = self._cache.get("lengths")
+        if lengths is None:
+            lengths = self._cache["lengths"] = TextLengths.of(self.documents)
+        return lengths
 
     @property
     def metrics(self) -> tuple[str, ...]:
@@ -761,21 +964,26 @@ class Run:
         return float(v.mean()) if v.size else math.nan
 
 
-def load_run(path: str | Path) -> Run:
-    """Read and check the run folder at ``path``; a problem raises :class:`RunFolderError`."""
+#: Which documents :func:`load_run` keeps the texts and summaries of: ids, or a function of the run as
+#: read without them that returns ids (None: all).
+KeepDocuments = Collection[str] | Callable[[Run], Collection[str] | None]
+
+
+def load_run(path: str | Path, keep_documents: KeepDocuments | None = None) -> Run:
+    """Read and check the run folder at ``path``; a problem raises :class:`RunFolderError`.
+
+    ``keep_documents`` None (the default) keeps every document and summary. Otherwise it names the
+    documents whose texts and summaries to keep: a collection of ids, or a function given the run as read
+    without any text (manifest, scores, aggregates, comparisons, failures; no documents or summaries)
+    that returns them (or None for all). ``documents.jsonl`` and ``summaries.jsonl`` always stream a
+    line at a time and every line is checked; with ``keep_documents`` only the kept ones are held, and
+    every document's lengths are counted into :attr:`Run.text_lengths`, so memory does not grow with the
+    corpus beyond the columnar scores.
+    """
     root = Path(path)
     if not root.is_dir():
         raise RunFolderError(root, "not a folder (expected a sumbench run folder)")
     manifest = Manifest.from_json(root / MANIFEST, _read_json(root / MANIFEST, dict))
-    documents: list[DocumentEntry] = []
-    seen: set[str] = set()
-    for f in _read_jsonl(root / DOCUMENTS):
-        doc = DocumentEntry.from_json(f)
-        if doc.id in seen:
-            raise f.fail(f"duplicate document id {doc.id!r}")
-        seen.add(doc.id)
-        documents.append(doc)
-    summaries = tuple(_summary_from(f) for f in _read_jsonl(root / SUMMARIES))
     scores = read_scores(root / SCORES)
     aggregates = tuple(_aggregate_from(f) for f in _read_json_entries(root / AGGREGATES))
     comparisons = (
@@ -784,7 +992,29 @@ def load_run(path: str | Path) -> Run:
         else ()
     )
     failures = tuple(_failure_from(f) for f in _read_jsonl(root / FAILURES)) if (root / FAILURES).exists() else ()
-    return Run(root, manifest, tuple(documents), summaries, scores, aggregates, comparisons, failures)
+    keep: Collection[str] | None
+    if callable(keep_documents):
+        keep = keep_documents(Run(root, manifest, (), (), scores, aggregates, comparisons, failures))
+    else:
+        keep = keep_documents
+    kept = None if keep is None else frozenset(keep)
+    counter = None if kept is None else _LengthCounter()
+    documents: list[DocumentEntry] = []
+    seen: set[str] = set()
+    for f in _read_jsonl(root / DOCUMENTS):
+        doc = DocumentEntry.from_json(f)
+        if doc.id in seen:
+            raise f.fail(f"duplicate document id {doc.id!r}")
+        seen.add(doc.id)
+        if counter is not None:
+            counter.add(doc)
+        if kept is None or doc.id in kept:
+            documents.append(doc)
+    summaries = [
+        s for s in (_summary_from(f) for f in _read_jsonl(root / SUMMARIES)) if kept is None or s.doc_id in kept
+    ]
+    lengths = counter.lengths() if counter is not None else None
+    return Run(root, manifest, tuple(documents), tuple(summaries), scores, aggregates, comparisons, failures, lengths)
 
 
 def write_run(
@@ -810,3 +1040,92 @@ def write_run(
     _write_jsonl(root / FAILURES, (_failure_json(f) for f in failures))
     _write_json(root / MANIFEST, manifest.to_json())
     return root
+
+
+class RunFolderWriter:
+    """Write a run folder while the run streams: documents, summaries, scores and failures are
+    appended chunk by chunk to hidden partial files, then :meth:`finish` writes aggregates and
+    comparisons, renames every file into place and writes the manifest last (so a folder with a
+    manifest is complete). Summaries and scores are kept per system and joined in system order, so the
+    files read the same whatever the chunking. :meth:`abort` removes the partial files.
+    """
+
+    def __init__(self, root: str | Path, systems: Sequence[str], metrics: Sequence[str]):
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.systems = tuple(systems)
+        self.metrics = tuple(metrics)
+        self._partials: dict[str, IO[str]] = {}
+        self._csv: dict[str, Any] = {}
+
+    def _partial(self, name: str) -> IO[str]:
+        handle = self._partials.get(name)
+        if handle is None:
+            handle = open(self.root / f".{name}.partial", "w", encoding="utf-8", newline="")  # noqa: SIM115
+            self._partials[name] = handle
+        return handle
+
+    def add_documents(self, documents: Iterable[DocumentEntry]) -> None:
+        handle = self._partial(DOCUMENTS)
+        for d in documents:
+            handle.write(_dump(d.to_json()) + "\n")
+
+    def add_summaries(self, system: str, summaries: Iterable[Summary]) -> None:
+        handle = self._partial(f"{SUMMARIES}.{self.systems.index(system)}")
+        for s in summaries:
+            handle.write(_dump(_summary_json(s)) + "\n")
+
+    def add_scores(self, system: str, rows: Iterable[DocumentScores]) -> None:
+        name = f"{SCORES}.{self.systems.index(system)}"
+        handle = self._partial(name)
+        writer = self._csv.get(name)
+        if writer is None:
+            writer = self._csv[name] = csv.writer(handle)
+        for row in rows:
+            writer.writerow([row.doc_id, row.system, *(_csv_cell(row.values.get(m)) for m in self.metrics)])
+
+    def add_failures(self, failures: Iterable[Failure]) -> None:
+        handle = self._partial(FAILURES)
+        for f in failures:
+            handle.write(_dump(_failure_json(f)) + "\n")
+
+    def _close_partials(self) -> None:
+        for handle in self._partials.values():
+            handle.close()
+
+    def _join(self, target: str, parts: Sequence[str], header: str = "") -> None:
+        """Concatenate partial files (in order) into ``target``, atomically."""
+
+        def write(out: IO[str]) -> None:
+            out.write(header)
+            for part in parts:
+                path = self.root / f".{part}.partial"
+                if path.exists():
+                    with open(path, encoding="utf-8", newline="") as handle:
+                        while block := handle.read(1 << 20):
+                            out.write(block)
+
+        _atomic_write(self.root / target, write)
+
+    def finish(self, manifest: Manifest, aggregates: Iterable[Aggregate], comparisons: Iterable[Comparison]) -> Path:
+        self._close_partials()
+        header = io.StringIO(newline="")
+        csv.writer(header).writerow(["doc_id", "system", *self.metrics])
+        n = range(len(self.systems))
+        self._join(DOCUMENTS, [DOCUMENTS])
+        self._join(SUMMARIES, [f"{SUMMARIES}.{k}" for k in n])
+        self._join(SCORES, [f"{SCORES}.{k}" for k in n], header.getvalue())
+        self._join(FAILURES, [FAILURES])
+        _write_json(self.root / AGGREGATES, [_aggregate_json(a) for a in aggregates])
+        _write_json(self.root / SIGNIFICANCE, [c.to_json() for c in comparisons])
+        self._remove_partials()
+        _write_json(self.root / MANIFEST, manifest.to_json())
+        return self.root
+
+    def _remove_partials(self) -> None:
+        for path in self.root.glob(".*.partial"):
+            path.unlink(missing_ok=True)
+
+    def abort(self) -> None:
+        self._close_partials()
+        self._remove_partials()

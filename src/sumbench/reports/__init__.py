@@ -6,6 +6,12 @@
 ``render_report`` writes ``report.md``, ``report.html`` and ``figures/*.png|svg``
 into the run folder (or ``out_dir``); ``compare_runs`` writes a comparison of two
 run folders.
+
+Reports do not grow with the corpus: past ``max_documents`` the drill-down embeds each
+system's best and worst document and a seeded sample, and only those documents' texts
+and summaries are ever held (the other numbers come from the columnar scores and from
+length counts taken while the texts stream by); scatter figures draw a seeded sample
+of their points.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from sumbench.runfolder import Run, RunFolderError, ScoreTable, load_run
 from .compare import compare_runs
 from .html import render_html, write_html
 from .markdown import render_markdown, write_markdown
+from .model import DRILL_DOWN_DOCUMENTS, drill_down_documents
 from .plots import render_figures
 
 __all__ = [
@@ -32,14 +39,23 @@ __all__ = [
 ]
 
 
-def render_report(run_dir: str | Path, out_dir: str | Path | None = None) -> dict[str, Path]:
+def render_report(
+    run_dir: str | Path, out_dir: str | Path | None = None, *, max_documents: int = DRILL_DOWN_DOCUMENTS
+) -> dict[str, Path]:
     """Write report.md, report.html and figures/ for the run folder ``run_dir``.
 
     ``out_dir`` defaults to the run folder itself.  Returns ``{"markdown": ..,
     "html": .., "figures/<name>.png": .., "figures/<name>.svg": .., ...}``.
     Raises :class:`RunFolderError` if the run folder is missing or malformed.
+
+    ``max_documents``: the drill-down's budget. A run with more documents embeds only each
+    system's best and worst document (primary metric) and a seeded sample (the manifest's
+    seed) up to the budget, in corpus order, and both reports say so; only those documents'
+    texts and summaries are read into memory.
     """
-    run = load_run(run_dir)
+    if max_documents < 0:
+        raise ValueError(f"max_documents should be 0 or more, got {max_documents}")
+    run = load_run(run_dir, keep_documents=lambda skeleton: drill_down_documents(skeleton, max_documents))
     out = Path(out_dir) if out_dir is not None else run.path
     out.mkdir(parents=True, exist_ok=True)
     figures = render_figures(run, out / "figures")

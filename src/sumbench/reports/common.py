@@ -1,6 +1,6 @@
 """Helpers shared by every part of the reports: how a metric is named and formatted, the order systems
-are shown in, and reference / article lengths counted in the same units as the summaries' length
-columns. Nothing here depends on the output format.
+are shown in, reference / article lengths counted in the same units as the summaries' length columns,
+and the seeded sample of points a scatter figure draws. Nothing here depends on the output format.
 """
 
 from __future__ import annotations
@@ -11,9 +11,19 @@ import re
 import numpy as np
 
 from sumbench.runfolder import Run
-from sumbench.text import split_sentences, words
 
-__all__ = ["article_words", "fmt", "metric_label", "reference_lengths", "system_order"]
+__all__ = [
+    "MAX_SCATTER_POINTS",
+    "article_words",
+    "fmt",
+    "metric_label",
+    "point_sample",
+    "reference_lengths",
+    "scatter_limit",
+    "scatter_note",
+    "scatter_sample",
+    "system_order",
+]
 
 _ROUGE_NAME = re.compile(r"rouge(\w+?)_([prf])")
 
@@ -85,14 +95,57 @@ def system_order(run: Run) -> list[str]:
 
 
 def reference_lengths(run: Run) -> tuple[np.ndarray, np.ndarray]:
-    """Words and sentences of every reference summary, counted like the summaries' length columns."""
-    references = [ref for doc in run.documents for ref in doc.references]
-    return (
-        np.array([len(words(ref)) for ref in references], dtype=float),
-        np.array([len(split_sentences(ref)) for ref in references], dtype=float),
-    )
+    """Words and sentences of every reference summary of every document (kept in the drill-down or not),
+    counted like the summaries' length columns."""
+    lengths = run.lengths
+    return lengths.reference_words, lengths.reference_sentences
 
 
 def article_words(run: Run) -> np.ndarray:
-    """Words per article (documents in run order), counted like the summaries' length columns."""
-    return np.array([len(words(doc.text)) for doc in run.documents], dtype=float)
+    """Words per article (every document, in run order), counted like the summaries' length columns."""
+    return run.lengths.article_words
+
+
+# --- scatter figures at scale ------------------------------------------------------------------
+#: The most points one scatter figure draws, shared equally among the systems: a seeded sample of each
+#: system's points beyond that. Fitted lines, medians and counts always use every point.
+MAX_SCATTER_POINTS = 5000
+
+
+def scatter_limit(run: Run) -> int:
+    """The most points a scatter figure draws per system (:data:`MAX_SCATTER_POINTS` shared equally)."""
+    return max(MAX_SCATTER_POINTS // max(len(run.systems), 1), 1)
+
+
+def point_sample(n: int, limit: int, seed: int) -> np.ndarray:
+    """Sorted indices of a seeded random sample of at most ``limit`` of ``n`` points (all when ``n <= limit``)."""
+    if n <= limit:
+        return np.arange(n)
+    rng = np.random.default_rng(seed % 2**64)
+    return np.sort(rng.choice(n, size=limit, replace=False))
+
+
+def scatter_sample(run: Run, *arrays: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The points of one system that a scatter figure draws: the same seeded sample (the run's seed) of
+    at most :func:`scatter_limit` rows of each of the equally long ``arrays``, in their order."""
+    keep = point_sample(len(arrays[0]) if arrays else 0, scatter_limit(run), run.manifest.seed)
+    return tuple(np.asarray(a)[keep] for a in arrays)
+
+
+def scatter_note(run: Run, x_metric: str, y_metric: str | None) -> str | None:
+    """How much of a scatter figure of ``y_metric`` against ``x_metric`` (one point per scored document
+    and system) is drawn, e.g. ``"4,998 of 299,995 points drawn (a seeded sample)"``; None when every
+    point is drawn or the metrics are not scored."""
+    if y_metric is None or not {x_metric, y_metric} <= set(run.scores.columns):
+        return None
+    x, y = run.scores.column(x_metric), run.scores.column(y_metric)
+    ok = np.isfinite(x) & np.isfinite(y)
+    limit = scatter_limit(run)
+    total = drawn = 0
+    for system in run.systems:
+        n = int(ok[run.scores.mask(system)].sum())
+        total += n
+        drawn += min(n, limit)
+    if drawn == total:
+        return None
+    return f"{drawn:,} of {total:,} points drawn (a seeded sample)"

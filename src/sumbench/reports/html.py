@@ -23,12 +23,14 @@ from sumbench.text import words
 
 from . import model
 from .common import fmt, metric_label
-from .markdown import FIGURE_CAPTIONS
+from .markdown import figure_caption
 from .verdicts import CLOSE_P
 
 __all__ = ["environment", "render_html", "write_html", "data_uri"]
 
 TEMPLATES = Path(__file__).with_name("templates")
+#: Rows of the failures table; failures.jsonl has the rest.
+MAX_FAILURES = 1000
 
 
 def environment() -> jinja2.Environment:
@@ -58,10 +60,13 @@ def data_uri(path: Path, mime: str = "image/png") -> str:
 
 
 def _documents(run: Run, anchors: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The drill-down: every document the run holds the text of (see ``render_report``'s budget)."""
     pm = run.primary_metric
     systems = list(run.systems)
-    scores = {s: run.scores.by_doc(s, pm) for s in systems} if pm else {}
-    lengths = {s: run.scores.by_doc(s, "words") for s in systems} if "words" in run.scores.columns else {}
+    shown = {d.id for d in run.documents}
+    row_of = {(d, s): k for k, (d, s) in enumerate(zip(run.scores.doc_ids, run.scores.systems)) if d in shown}
+    score_column = run.scores.columns.get(pm) if pm else None
+    words_column = run.scores.columns.get("words")
     failed = {(f.doc_id, f.system): f for f in run.failures}
     docs = []
     for d in run.documents:
@@ -69,7 +74,8 @@ def _documents(run: Run, anchors: Mapping[str, str]) -> list[dict[str, Any]]:
         cards: list[dict[str, Any]] = []
         for s in systems:
             summary = run.summary(d.id, s)
-            score = scores.get(s, {}).get(d.id, math.nan)
+            row = row_of.get((d.id, s))
+            score = float(score_column[row]) if row is not None and score_column is not None else math.nan
             cards.append(
                 {
                     "system": s,
@@ -77,7 +83,7 @@ def _documents(run: Run, anchors: Mapping[str, str]) -> list[dict[str, Any]]:
                     "cached": bool(summary and summary.cached),
                     "score": score,
                     "score_text": fmt(pm, score) if pm else "–",
-                    "words": lengths.get(s, {}).get(d.id),
+                    "words": float(words_column[row]) if row is not None and words_column is not None else None,
                     "failure": failed.get((d.id, s)),
                 }
             )
@@ -114,7 +120,7 @@ def context(run: Run, figures: Mapping[str, Mapping[str, Path]] | None = None) -
         "lb": model.leaderboard(run),
         "anchors": anchors,
         "figures": {
-            name: {"uri": data_uri(p["png"]), "svg": Path(p["svg"]).name, "caption": FIGURE_CAPTIONS.get(name, name)}
+            name: {"uri": data_uri(p["png"]), "svg": Path(p["svg"]).name, "caption": figure_caption(run, name)}
             for name, p in figures.items()
         },
         "calls": grouped,
@@ -125,6 +131,7 @@ def context(run: Run, figures: Mapping[str, Mapping[str, Path]] | None = None) -
         "lengths": model.length_table(run),
         "extractive": model.extractiveness_table(run),
         "docs": _documents(run, anchors),
+        "drill_down": model.drill_down_note(run),
         "failures": [
             {
                 "doc_id": f.doc_id,
@@ -133,8 +140,9 @@ def context(run: Run, figures: Mapping[str, Mapping[str, Path]] | None = None) -
                 "error": f.error,
                 "anchor": anchors.get(f.doc_id) if f.doc_id is not None else None,
             }
-            for f in run.failures
+            for f in run.failures[:MAX_FAILURES]
         ],
+        "more_failures": max(len(run.failures) - MAX_FAILURES, 0),
         "systems": list(run.systems),
     }
 

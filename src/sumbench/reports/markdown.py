@@ -15,9 +15,10 @@ from typing import Any
 from sumbench.runfolder import Run
 
 from . import model
+from .common import scatter_note
 from .verdicts import CLOSE_P
 
-__all__ = ["md_escape", "render_markdown", "write_markdown"]
+__all__ = ["figure_caption", "md_escape", "render_markdown", "write_markdown"]
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#!])")
 MAX_CLOSE_CALLS = 40
@@ -30,6 +31,31 @@ FIGURE_CAPTIONS = {
     "rouge_vs_length": "ROUGE vs. summary length per document",
     "coverage_density": "Extractive coverage vs. density (Grusky et al. 2018)",
 }
+
+
+#: The scatter figures: their (x, y) metrics; None stands for the run's primary metric.
+SCATTER_FIGURES: dict[str, tuple[str, str | None]] = {
+    "rouge_vs_length": ("words", None),
+    "coverage_density": ("coverage", "density"),
+}
+#: What a sampled scatter figure still computes on every point.
+_SCATTER_ALL = {"rouge_vs_length": "the lines fit every point", "coverage_density": "medians and n count every point"}
+
+
+def sample_note(run: Run, name: str) -> str | None:
+    """For a scatter figure that draws a sample of its points: how many, and what still uses them all."""
+    if name not in SCATTER_FIGURES:
+        return None
+    x, y = SCATTER_FIGURES[name]
+    note = scatter_note(run, x, y if y is not None else run.primary_metric)
+    return f"{note}; {_SCATTER_ALL[name]}" if note else None
+
+
+def figure_caption(run: Run, name: str) -> str:
+    """A figure's caption, saying when it draws a seeded sample of its points."""
+    caption = FIGURE_CAPTIONS.get(name, name)
+    note = sample_note(run, name)
+    return f"{caption}; {note}" if note else caption
 
 
 def md_escape(text: Any, limit: int | None = None) -> str:
@@ -50,12 +76,13 @@ def _table(head: Sequence[str], rows: Sequence[Sequence[str]], align: Sequence[s
     return lines
 
 
-def _figure(lines: list[str], figures: Mapping[str, Any], name: str) -> None:
+def _figure(lines: list[str], run: Run, figures: Mapping[str, Any], name: str) -> None:
     if name in figures:
+        note = sample_note(run, name)
         lines += [
             "",
             f"![{FIGURE_CAPTIONS.get(name, name)}](figures/{name}.png)",
-            f"<sub>[SVG](figures/{name}.svg)</sub>",
+            f"<sub>[SVG](figures/{name}.svg)" + (f" · {note}" if note else "") + "</sub>",
         ]
 
 
@@ -115,7 +142,7 @@ def render_markdown(run: Run, figures: Mapping[str, Any] | None = None) -> str:
         lines += _table(head, rows, ["r", "l"] + ["r"] * len(lb["metrics"]) + ["r", "l"])
     else:
         lines.append("_No scores in this run._")
-    _figure(lines, figures, "rouge_means")
+    _figure(lines, run, figures, "rouge_means")
 
     # against the baseline
     against = model.baseline_verdicts(run)
@@ -139,7 +166,7 @@ def render_markdown(run: Run, figures: Mapping[str, Any] | None = None) -> str:
             lines.append(f"- … and {len(calls) - MAX_CLOSE_CALLS} more (see significance.json)")
     else:
         lines.append("Every tested pair differs significantly.")
-    _figure(lines, figures, "significance")
+    _figure(lines, run, figures, "significance")
 
     # lengths
     lt = model.length_table(run)
@@ -153,8 +180,8 @@ def render_markdown(run: Run, figures: Mapping[str, Any] | None = None) -> str:
                 for r in lt["rows"]
             ],
         )
-    _figure(lines, figures, "lengths")
-    _figure(lines, figures, "rouge_vs_length")
+    _figure(lines, run, figures, "lengths")
+    _figure(lines, run, figures, "rouge_vs_length")
 
     # extractiveness
     et = model.extractiveness_table(run)
@@ -172,7 +199,7 @@ def render_markdown(run: Run, figures: Mapping[str, Any] | None = None) -> str:
         )
     else:
         lines.append("_No extractiveness columns in scores.csv._")
-    _figure(lines, figures, "coverage_density")
+    _figure(lines, run, figures, "coverage_density")
 
     # failures
     lines += ["", "## Failures", ""]
@@ -186,6 +213,9 @@ def render_markdown(run: Run, figures: Mapping[str, Any] | None = None) -> str:
             lines += ["", f"… and {len(run.failures) - MAX_FAILURES} more in failures.jsonl."]
     else:
         lines.append("No failures.")
+    drill_down = model.drill_down_note(run)
+    if drill_down:
+        lines += ["", "## Documents", "", drill_down]
     lines += [
         "",
         "---",

@@ -21,10 +21,13 @@ from .common import article_words, fmt, metric_label, reference_lengths, system_
 from .verdicts import is_close_call, is_significant, verdict
 
 __all__ = [
+    "DRILL_DOWN_DOCUMENTS",
     "anchor_ids",
     "baseline_verdicts",
     "best_worst",
     "close_calls",
+    "drill_down_documents",
+    "drill_down_note",
     "extractiveness_table",
     "header",
     "highlight",
@@ -44,8 +47,8 @@ def header(run: Run) -> dict[str, Any]:
     """The facts of the run: suite, corpus, settings, versions, cache, failures, warnings."""
     m = run.manifest
     rpd = m.corpus.references_per_document
-    if not math.isfinite(rpd) and run.documents:
-        rpd = sum(len(d.references) for d in run.documents) / len(run.documents)
+    if not math.isfinite(rpd) and run.document_count:
+        rpd = float(run.lengths.reference_counts.mean())
     primary = run.primary_metric
     return {
         "suite": run.name,
@@ -134,7 +137,7 @@ def leaderboard(run: Run) -> dict[str, Any]:
     rows = []
     for rank, s in enumerate(system_order(run), 1):
         cells = [_cell(run, s, m) for m in metrics]
-        docs = sum(1 for x in run.scores.systems if x == s)
+        docs = int(run.scores.mask(s).sum())
         rows.append(
             {
                 "rank": rank,
@@ -171,7 +174,7 @@ def _reference_cells(run: Run, metrics: Sequence[str]) -> list[dict[str, Any]] |
     ref_words, ref_sents = reference_lengths(run)
     if not ref_words.size:
         return None
-    per_ref_article = np.repeat(article_words(run), [len(d.references) for d in run.documents])
+    per_ref_article = np.repeat(article_words(run), run.lengths.reference_counts)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratios = per_ref_article / ref_words
     ratios = ratios[np.isfinite(ratios)]
@@ -270,17 +273,58 @@ def best_worst(run: Run) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     if pm is None:
         return out
+    column = run.scores.column(pm)
     for s in run.systems:
-        vals = [(d, v) for d, v in run.scores.by_doc(s, pm).items() if math.isfinite(v)]
-        if not vals:
+        rows = np.flatnonzero(run.scores.mask(s))
+        rows = rows[np.isfinite(column[rows])]
+        if not rows.size:
             continue
-        best = max(vals, key=lambda t: t[1])
-        worst = min(vals, key=lambda t: t[1])
-        out[s] = {
-            "best": {"doc_id": best[0], "value": best[1], "text": fmt(pm, best[1])},
-            "worst": {"doc_id": worst[0], "value": worst[1], "text": fmt(pm, worst[1])},
-        }
+        values = column[rows]
+        out[s] = {}
+        for kind, k in (("best", int(rows[np.argmax(values)])), ("worst", int(rows[np.argmin(values)]))):
+            value = float(column[k])  # the first such row in file order, like max() / min()
+            out[s][kind] = {"doc_id": run.scores.doc_ids[k], "value": value, "text": fmt(pm, value)}
     return out
+
+
+# --- the drill-down's budget -------------------------------------------------------------------
+#: How many documents the drill-down of ``report.html`` embeds at most (beyond each system's best and
+#: worst): a larger run shows a seeded sample.
+DRILL_DOWN_DOCUMENTS = 300
+
+
+def drill_down_documents(run: Run, budget: int = DRILL_DOWN_DOCUMENTS) -> frozenset[str] | None:
+    """The documents the drill-down embeds when the run has more than ``budget``: each system's best and
+    worst on the primary metric, and a seeded random sample (the manifest's seed) of the other scored
+    documents up to ``budget`` in all. None when every document fits.
+
+    Needs only the scores and the manifest, so it can choose what :func:`~sumbench.runfolder.load_run`
+    keeps (its ``keep_documents``) before any text is read.
+    """
+    if budget < 0:
+        raise ValueError(f"the drill-down budget should be 0 or more documents, got {budget}")
+    scored = run.scores.document_ids()
+    if max(run.manifest.corpus.documents, len(scored), run.document_count) <= budget:
+        return None
+    keep: set[str] = set()
+    for extremes in best_worst(run).values():
+        keep.update(extremes[kind]["doc_id"] for kind in ("best", "worst"))
+    rest = [d for d in scored if d not in keep]
+    size = min(max(budget - len(keep), 0), len(rest))
+    if size:
+        rng = np.random.default_rng(run.manifest.seed % 2**64)
+        keep.update(rest[k] for k in rng.choice(len(rest), size=size, replace=False).tolist())
+    return frozenset(keep)
+
+
+def drill_down_note(run: Run) -> str | None:
+    """The sentence that says the drill-down shows only some documents (None when it shows them all)."""
+    if not run.partial:
+        return None
+    return (
+        f"The drill-down shows {len(run.documents):,} of {run.document_count:,} documents: each system's best "
+        "and worst, and a random sample; scores.csv has every document."
+    )
 
 
 # --- highlighting ----------------------------------------------------------------------
