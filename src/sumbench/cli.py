@@ -221,7 +221,7 @@ def cmd_summarize(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from sumbench.reports import render_report
 
-    paths = render_report(Path(args.run_dir))
+    paths = render_report(Path(args.run_dir), max_documents=args.max_documents)
     print(paths["markdown"])
     print(paths["html"])
     return 0
@@ -293,6 +293,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = sub.add_parser("report", parents=[common], help="re-render report.md/report.html of a run folder")
     report.add_argument("run_dir")
+    report.add_argument(
+        "--max-documents",
+        type=int,
+        default=300,
+        help="documents the drill-down embeds (default 300; scores.csv keeps every one)",
+    )
     report.set_defaults(func=cmd_report)
 
     compare = sub.add_parser("compare", parents=[common], help="compare two run folders")
