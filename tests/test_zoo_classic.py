@@ -413,3 +413,159 @@ def test_zoo_suite_builds_every_summarizer():
     built = [build(c.use, c.params, suite.base_dir) for c in suite.summarizers]
     assert {type(s).__name__ for s in built} >= {c.__name__ for c in CLASSES} | {"Lead", "TextRank"}
     assert len({c.label for c in suite.summarizers}) == len(built)
+
+
+# ------------------------------------------------------------------------------------------------
+# Run-time dependencies: stop words and stems without scikit-learn or NLTK
+# ------------------------------------------------------------------------------------------------
+
+
+def test_english_stop_words_are_scikit_learns():
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    assert _text.ENGLISH_STOP_WORDS == ENGLISH_STOP_WORDS
+    assert _text.stop_word_set("english") is _text.ENGLISH_STOP_WORDS
+    assert _text.stop_word_set(None) == frozenset()
+
+
+def test_stems_are_nltks(news):
+    from nltk.stem.porter import PorterStemmer
+
+    porter = PorterStemmer()
+    words = {w for doc in news for w in _text.tokenize(doc.text)} | {"café", "naïve", "snake_case", "über", "x"}
+    assert [w for w in sorted(words) if _text.stem(w) != porter.stem(w)] == []
+
+
+def test_classic_summarizers_import_neither_scikit_learn_nor_nltk():
+    import subprocess
+    import sys
+
+    code = """
+import sys
+from sumbench.records import Document
+from sumbench.summarizers.registry import build
+sentences = ("The council met on Monday to discuss the budget.", "Officials said taxes would rise sharply.",
+             "The mayor disagreed with the plan.", "Residents protested outside the council hall.")
+doc = Document("d", " ".join(sentences), sentences, ("The council discussed the budget and taxes.",))
+for name in ("lead", "random", "oracle"):
+    build(name).summarize(doc)
+for name in ("textrank", "lexrank", "lsa", "luhn", "sumbasic", "klsum", "centroid", "mmr"):
+    build(name).summarize(doc)
+    build(name, {"stemming": True}).summarize(doc)
+print(sorted({m.split(".")[0] for m in sys.modules} & {"sklearn", "nltk", "scipy"}))
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+# ------------------------------------------------------------------------------------------------
+# Large documents: sparse matrices and bounded graphs past _text.uses_dense
+# ------------------------------------------------------------------------------------------------
+
+
+def test_analyze_sparse_counts_equal_the_dense_ones(news):
+    for doc in news[:5]:
+        dense = _text.analyze(doc.sentences, dense=True)
+        sparse = _text.analyze(doc.sentences, dense=False)
+        assert not dense.sparse and sparse.sparse and sparse.vocabulary == dense.vocabulary
+        assert sparse.counts.has_canonical_format
+        np.testing.assert_array_equal(sparse.counts.toarray(), dense.counts)
+    assert _text.uses_dense(400, 20_000) and _text.uses_dense(1000, 8000)
+    assert not _text.uses_dense(1001, 100) and not _text.uses_dense(400, 20_001)
+
+
+def test_neighbour_graph_keeps_each_sentences_strongest_edges_symmetric():
+    rng = np.random.default_rng(1)
+    similarity = rng.random((30, 30))
+    similarity = (similarity + similarity.T) / 2
+    from scipy.sparse import csr_matrix
+
+    def rows(start, stop):
+        return csr_matrix(similarity[start:stop])
+
+    graph = _text.neighbour_graph(rows, 30, neighbours=3).toarray()
+    assert (graph == graph.T).all() and (np.diag(graph) == 0).all()
+    off_diagonal = similarity - np.diag(np.diag(similarity))
+    for i in range(30):
+        strongest = np.argsort(-off_diagonal[i])[:3]
+        np.testing.assert_array_equal(graph[i, strongest], off_diagonal[i, strongest])
+        kept = np.flatnonzero(graph[i])
+        assert all(i in np.argsort(-off_diagonal[j])[:3] or j in strongest for j in kept)
+    thresholded = _text.neighbour_graph(rows, 30, 3, threshold=0.9)
+    assert set(np.unique(thresholded.toarray())) <= {0.0, 1.0}
+    assert (thresholded.toarray()[off_diagonal <= 0.9] == 0).all()
+
+
+@pytest.mark.parametrize("summarizer", VARIANTS + [TextRank(), TextRank(stemming=True)], ids=ids + ["TR", "TR-stem"])
+def test_the_large_document_path_gives_the_same_summaries_on_news(summarizer, news, monkeypatch):
+    # Forced onto the sparse path, news articles (< 501 sentences, so every neighbour graph is the
+    # complete graph) get the summaries of the exact path -- except LSA's truncated SVD, which keeps
+    # at most 20 topics: there only the top sentence is compared, with one topic.
+    budgets = [{"k": 3}, {"max_words": 60}]
+    lsa = isinstance(summarizer, LSA)
+    if lsa:
+        summarizer = LSA(variant=summarizer.variant, weighting=summarizer.weighting, n_topics=1, k=1)
+        budgets = [{"k": 1}]
+    expected = {}
+    for doc in news:
+        for budget in budgets:
+            params = {**_params(summarizer), "k": None, "max_words": None, "ratio": None, **budget}
+            expected[doc.id, str(budget)] = type(summarizer)(**params).summarize(doc)
+    assert summarizer.ranking_method(news[0]) == "exact"
+    monkeypatch.setattr(_text, "DENSE_MAX_SENTENCES", 1)
+    if lsa:
+        from sumbench.summarizers import lsa as lsa_module
+
+        monkeypatch.setattr(lsa_module, "_EXACT_LIMIT", 1)
+    assert summarizer.ranking_method(news[0]).startswith(("sparse:", "bounded:"))
+    for doc in news:
+        for budget in budgets:
+            params = {**_params(summarizer), "k": None, "max_words": None, "ratio": None, **budget}
+            assert type(summarizer)(**params).summarize(doc) == expected[doc.id, str(budget)], (doc.id, budget)
+
+
+MEMORY_CHECK = """
+import json, resource, sys
+from sumbench.corpora import bundled_corpora, load_corpus
+from sumbench.records import Document
+from sumbench.summarizers.registry import build
+from sumbench.text import split_sentences
+
+texts = []
+for name in bundled_corpora():
+    texts += dict.fromkeys(doc.text for doc in load_corpus(name).documents)
+text, size = [], 0
+for article in dict.fromkeys(texts):
+    text.append(article)
+    size += len(article.encode()) + 2
+    if size >= 1_000_000:
+        break
+text = "\\n\\n".join(text)
+doc = Document("big", text, tuple(split_sentences(text)), ("The reference summary of a long article.",))
+summarizer = build(sys.argv[1], json.loads(sys.argv[2]))
+summary = summarizer.summarize(doc)
+print(json.dumps({
+    "bytes": len(text.encode()),
+    "sentences": len(doc.sentences),
+    "method": summarizer.ranking_method(doc),
+    "lines": summary.count("\\n") + 1,
+    "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+}))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "name, params", [("textrank", {}), ("lexrank", {}), ("lexrank", {"threshold": 0.1}), ("mmr", {})]
+)
+def test_a_one_megabyte_article_stays_under_500_mb(name, params):
+    import json
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-c", MEMORY_CHECK, name, json.dumps(params)]
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["bytes"] >= 1_000_000 and report["sentences"] > 5000 and report["lines"] == 3
+    assert report["method"] != "exact"
+    assert report["peak_mb"] < 500, report

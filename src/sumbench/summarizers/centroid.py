@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from sumbench.records import Document
-from sumbench.summarizers._text import ClassicSummarizer, Terms, idf, l2_rows, order
+from sumbench.summarizers._text import (
+    ClassicSummarizer,
+    CosineRows,
+    Terms,
+    dense_vector,
+    idf,
+    l2_rows,
+    order,
+    scale_columns,
+    sparse_idf,
+    sparse_l2_rows,
+)
 
 
 class Centroid(ClassicSummarizer):
@@ -14,6 +27,11 @@ class Centroid(ClassicSummarizer):
     which favours long, on-topic sentences). ``redundancy_threshold`` enables MEAD's reranker: a
     sentence whose TF-IDF cosine similarity to an already chosen one exceeds it is moved to the end
     of the ranking. Off (``None``) by default, so exact duplicates can both be chosen.
+
+    Large documents (more than 1,000 sentences or 8 million sentence-term cells, see
+    :func:`~sumbench.summarizers._text.uses_dense`; a 1 MB article has ~8,000 sentences) run the
+    same method on sparse matrices; the reranker computes one row of similarities per kept sentence
+    instead of the n x n matrix.
     """
 
     version = "1"
@@ -40,6 +58,8 @@ class Centroid(ClassicSummarizer):
             raise ValueError(f"redundancy_threshold must be None or in (0, 1], not {self.redundancy_threshold!r}")
 
     def rank_terms(self, terms: Terms, doc: Document) -> list[int]:
+        if terms.sparse:
+            return self._rank_sparse(terms)
         weighted = terms.counts * idf(terms.counts)
         centroid = weighted.mean(axis=0)
         scores = (terms.counts > 0) @ centroid
@@ -55,4 +75,24 @@ class Centroid(ClassicSummarizer):
                 dropped.append(i)
             else:
                 kept.append(i)
+        return kept + dropped
+
+    def _rank_sparse(self, terms: Terms) -> list[int]:
+        weighted = scale_columns(terms.counts, sparse_idf(terms.counts))
+        centroid = dense_vector(weighted.sum(axis=0)) / terms.n_sentences
+        present = terms.counts.copy()
+        present.data[:] = 1.0
+        ranking = order(present.dot(centroid))
+        if self.redundancy_threshold is None:
+            return ranking
+        cosines = CosineRows(sparse_l2_rows(weighted))
+        closest = np.zeros(terms.n_sentences)  # each sentence's highest similarity to a kept one
+        kept: list[int] = []
+        dropped: list[int] = []
+        for i in ranking:
+            if kept and closest[i] > self.redundancy_threshold:
+                dropped.append(i)
+            else:
+                kept.append(i)
+                np.maximum(closest, cosines(i), out=closest)
         return kept + dropped

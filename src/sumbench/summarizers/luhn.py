@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sumbench.records import Document
-from sumbench.summarizers._text import ClassicSummarizer, Terms, order
+from sumbench.summarizers._text import ClassicSummarizer, Terms, dense_vector, order
 
 
 class Luhn(ClassicSummarizer):
@@ -16,6 +16,10 @@ class Luhn(ClassicSummarizer):
     are separated by at most ``max_gap`` insignificant words (any word counts, stop words included);
     it scores ``significant_words ** 2 / span`` (span from its first to its last significant word),
     one-word clusters score 0, and a sentence scores its best cluster.
+
+    Luhn's work is linear in the document's words. Large documents (more than 1,000 sentences or 8
+    million sentence-term cells, see :func:`~sumbench.summarizers._text.uses_dense`) only count
+    their terms in a sparse matrix; the method and its results are the same.
     """
 
     version = "1"
@@ -47,7 +51,8 @@ class Luhn(ClassicSummarizer):
 
     def rank_terms(self, terms: Terms, doc: Document) -> list[int]:
         scores = np.zeros(terms.n_sentences)
-        significant_terms = np.append(terms.counts.sum(axis=0) >= self.min_count, False)  # [-1] -> False
+        frequencies = dense_vector(terms.counts.sum(axis=0)) if terms.sparse else terms.counts.sum(axis=0)
+        significant_terms = np.append(frequencies >= self.min_count, False)  # [-1] -> False
         positions = np.flatnonzero(significant_terms[terms.token_terms])
         if positions.size:
             sentence = terms.token_sentences[positions]

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from sumbench.records import Document
-from sumbench.summarizers._text import ClassicSummarizer, Terms, complete, greedy_steps, l2_rows, tfidf_rows
+from sumbench.summarizers._text import (
+    ClassicSummarizer,
+    CosineRows,
+    Terms,
+    complete,
+    dense_vector,
+    greedy_steps,
+    l2_rows,
+    sparse_tfidf_rows,
+    tfidf_rows,
+)
 
 
 class MMR(ClassicSummarizer):
@@ -17,6 +29,11 @@ class MMR(ClassicSummarizer):
     document centroid (the normalised mean of the sentence vectors). ``lambda_ = 1`` is plain
     relevance ranking; lower values trade relevance for diversity (``lambda_ = 0.3`` drops a repeated
     sentence).
+
+    Large documents (more than 1,000 sentences or 8 million sentence-term cells, see
+    :func:`~sumbench.summarizers._text.uses_dense`; a 1 MB article has ~8,000 sentences) run the
+    same method on sparse TF-IDF rows, computing one row of similarities per pick instead of the
+    n x n matrix.
     """
 
     version = "1"
@@ -43,9 +60,15 @@ class MMR(ClassicSummarizer):
             raise ValueError(f"lambda_ must be in [0, 1], not {self.lambda_!r}")
 
     def rank_terms(self, terms: Terms, doc: Document) -> list[int]:
+        if terms.sparse:
+            return self._greedy(*_sparse_relevance(terms), doc)
         rows = tfidf_rows(terms.counts)
         relevance = l2_rows(rows.mean(axis=0, keepdims=True))[0] @ rows.T
         similarity = rows @ rows.T
+        return self._greedy(relevance, similarity.__getitem__, doc)
+
+    def _greedy(self, relevance: np.ndarray, similarities: Callable[[int], np.ndarray], doc: Document) -> list[int]:
+        """The MMR picks; ``similarities(i)`` is sentence ``i``'s row of the similarity matrix."""
         n = len(relevance)
         redundancy = np.zeros(n)
         available = np.ones(n, dtype=bool)
@@ -55,5 +78,14 @@ class MMR(ClassicSummarizer):
             best = int(np.argmax(np.where(available, np.round(scores, 12), -np.inf)))
             picked.append(best)
             available[best] = False
-            np.maximum(redundancy, similarity[best], out=redundancy)
+            np.maximum(redundancy, similarities(best), out=redundancy)
         return complete(picked, self.lambda_ * relevance - (1 - self.lambda_) * redundancy)
+
+
+def _sparse_relevance(terms: Terms) -> tuple[np.ndarray, CosineRows]:
+    """A large document's relevance (cosine to the normalised centroid) and its similarity rows."""
+    rows = sparse_tfidf_rows(terms.counts)
+    centroid = dense_vector(rows.sum(axis=0)) / terms.n_sentences
+    norm = np.sqrt(centroid @ centroid)
+    relevance = rows.dot(centroid / norm if norm > 0 else centroid)
+    return relevance, CosineRows(rows)
