@@ -269,7 +269,8 @@ class ProcessPool:
             elif result is _TIMEOUT or result is _DIED:
                 what = f"timeout after {task.timeout_s:g} s" if result is _TIMEOUT else "the worker process died"
                 failures = tuple(Failure(d.id, task.label, "summarize", what) for d in task.docs)
-                outcomes.append(BatchOutcome({}, failures))
+                spent = (task.timeout_s or 0.0) * len(task.docs) if result is _TIMEOUT else 0.0
+                outcomes.append(BatchOutcome({}, failures, seconds=spent))
             else:
                 outcomes.append(result)
         return _regroup(tasks, plan, outcomes)
@@ -313,7 +314,7 @@ def _merge(outcomes: Sequence[BatchOutcome], *warnings: str) -> BatchOutcome:
         summaries.update(outcome.summaries)
         failures.extend(outcome.failures)
         notes.extend(outcome.warnings)
-    return BatchOutcome(summaries, tuple(failures), tuple(notes))
+    return BatchOutcome(summaries, tuple(failures), tuple(notes), sum(o.seconds for o in outcomes))
 
 
 def _regroup(

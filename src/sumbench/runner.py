@@ -256,9 +256,7 @@ class _RunState:
 
     def process(self, chunk: Sequence[Document]) -> None:
         self.writer.add_documents(DocumentEntry(d.id, d.text, d.references, d.title) for d in chunk)
-        chunk_summaries: list[list[Summary]] = []
-        for system in self.systems:
-            chunk_summaries.append(self._summarize(system, chunk))
+        chunk_summaries = self._summarize(chunk)
         tasks = [ScoreTask(tuple(chunk), part) for part in split([s for ss in chunk_summaries for s in ss], self.jobs)]
         rows: list[DocumentScores] = []
         for task_rows, task_failures in self.executor.score(tasks):
@@ -282,38 +280,54 @@ class _RunState:
         self.documents += len(chunk)
         self._count_lsum(chunk, chunk_summaries)
 
-    def _summarize(self, system: SystemRun, chunk: Sequence[Document]) -> list[Summary]:
-        summarizer = system.summarizer
-        plugin, label = summarizer.plugin, summarizer.label
-        try:
-            plugin.prepare(chunk)
-        except ValueError as exc:
-            raise RunError(f"summarizer {label!r} refused the corpus: {exc}") from exc
-        cached = self.cache.get_many(summarizer.cache_key, (d.text_hash for d in chunk)) if plugin.cacheable else {}
-        todo = [d for d in chunk if d.text_hash not in cached]
-        self.ticks[label](len(chunk) - len(todo))
-        started = time.perf_counter()
-        tasks = [SummarizeTask(label, part, summarizer.timeout_s) for part in split(todo, self.jobs)]
-        made: dict[str, str] = {}
-        for outcome in self.executor.summarize(tasks, lambda name, n: self.ticks[name](n)):
-            made.update(outcome.summaries)
+    def _summarize(self, chunk: Sequence[Document]) -> list[list[Summary]]:
+        """Every system's summaries of ``chunk`` (cached ones read, the rest made: all systems' tasks go
+        to the executor at once, so workers stay busy), committed to the cache before returning."""
+        cached: list[dict[str, str]] = []
+        tasks: list[SummarizeTask] = []
+        owners: list[int] = []
+        for k, system in enumerate(self.systems):
+            summarizer = system.summarizer
+            plugin, label = summarizer.plugin, summarizer.label
+            try:
+                plugin.prepare(chunk)
+            except ValueError as exc:
+                raise RunError(f"summarizer {label!r} refused the corpus: {exc}") from exc
+            hashes = (d.text_hash for d in chunk)
+            cached.append(self.cache.get_many(summarizer.cache_key, hashes) if plugin.cacheable else {})
+            todo = [d for d in chunk if d.text_hash not in cached[k]]
+            self.ticks[label](len(chunk) - len(todo))
+            for part in split(todo, self.jobs):
+                tasks.append(SummarizeTask(label, part, summarizer.timeout_s))
+                owners.append(k)
+        made: list[dict[str, str]] = [{} for _ in self.systems]
+        for k, outcome in zip(owners, self.executor.summarize(tasks, lambda name, n: self.ticks[name](n))):
+            system = self.systems[k]
+            made[k].update(outcome.summaries)
             self.failures.extend(outcome.failures)
             system.failures += len(outcome.failures)
             system.warnings.extend(outcome.warnings)
-        system.seconds += time.perf_counter() - started
-        if made:
-            by_id = {d.id: d for d in todo}
-            self.cache.put_many(summarizer.cache_key, [(by_id[i].text_hash, text) for i, text in made.items()])
-            self.made += len(made)
-        fresh = self.prefilled.get(label, frozenset())
-        system.cache_hits += sum(1 for d in chunk if d.text_hash in cached and d.text_hash not in fresh)
-        out = []
-        for doc in chunk:
-            if doc.text_hash in cached:
-                out.append(Summary(doc.id, label, cached[doc.text_hash], cached=doc.text_hash not in fresh))
-            elif doc.id in made:
-                out.append(Summary(doc.id, label, made[doc.id]))
-        system.summaries += len(out)
+            system.seconds += outcome.seconds
+        by_id = {d.id: d for d in chunk}
+        out: list[list[Summary]] = []
+        for k, system in enumerate(self.systems):
+            summarizer, label = system.summarizer, system.label
+            if made[k]:
+                rows = [(by_id[i].text_hash, text) for i, text in made[k].items()]
+                self.cache.put_many(summarizer.cache_key, rows)
+                self.made += len(made[k])
+            fresh = self.prefilled.get(label, frozenset())
+            system.cache_hits += sum(1 for d in chunk if d.text_hash in cached[k] and d.text_hash not in fresh)
+            summaries = []
+            for doc in chunk:
+                if doc.text_hash in cached[k]:
+                    summaries.append(
+                        Summary(doc.id, label, cached[k][doc.text_hash], cached=doc.text_hash not in fresh)
+                    )
+                elif doc.id in made[k]:
+                    summaries.append(Summary(doc.id, label, made[k][doc.id]))
+            system.summaries += len(summaries)
+            out.append(summaries)
         return out
 
     def _count_lsum(self, chunk: Sequence[Document], summaries: Sequence[Sequence[Summary]]) -> None:

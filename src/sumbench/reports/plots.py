@@ -433,16 +433,16 @@ def _paths(out_dir: Path, name: str) -> dict[str, Path]:
 
 
 def _can_fork() -> bool:
-    """Whether a forked helper would draw figures sooner: Linux, one thread here, and a second CPU
-    this process may use that is not busy (the last minute's load average leaves half a CPU free)."""
+    """Whether a forked helper can draw figures beside this process: Linux, one thread here, and a
+    second CPU this process may use. (The load average is no guide: right after a run's workers finish
+    it still says the CPUs are busy.)"""
     if not sys.platform.startswith("linux") or not hasattr(os, "fork") or threading.active_count() != 1:
         return False
     try:
         cpus = len(os.sched_getaffinity(0))
-        load = os.getloadavg()[0]
     except (AttributeError, OSError):
         return False
-    return cpus >= 2 and load < cpus - 0.5
+    return cpus >= 2
 
 
 class _Helper:

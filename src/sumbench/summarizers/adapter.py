@@ -19,6 +19,7 @@ one by one, so each failing document is named.
 
 from __future__ import annotations
 
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -80,6 +81,7 @@ class BatchOutcome:
     summaries: dict[str, str] = field(default_factory=dict)
     failures: tuple[Failure, ...] = ()
     warnings: tuple[str, ...] = ()
+    seconds: float = 0.0  # time spent summarizing (where it ran)
 
 
 def _error_text(exc: BaseException) -> str:
@@ -175,6 +177,7 @@ class Plugin:
         string per document, a warning records why and the documents are retried one by one.
         ``batch=False`` goes one by one from the start.
         """
+        started = time.perf_counter()
         warnings: list[str] = []
         if batch and self.batch_hook is not None and docs:
             problem: str | None = None
@@ -190,7 +193,8 @@ class Plugin:
                     problem = f"returned {', '.join(kinds)} instead of str"
                 else:
                     tick(len(docs))
-                    return BatchOutcome(dict(zip((d.id for d in docs), outputs)))
+                    summaries = dict(zip((d.id for d in docs), outputs))
+                    return BatchOutcome(summaries, seconds=time.perf_counter() - started)
             warnings.append(
                 f"summarizer {label!r}: summarize_batch {problem}; retried the {len(docs)} documents one by one"
             )
@@ -202,4 +206,4 @@ class Plugin:
             except Exception as exc:  # noqa: BLE001 - one failing document never stops the run
                 failures.append(Failure(doc.id, label, "summarize", _error_text(exc)))
             tick(1)
-        return BatchOutcome(made, tuple(failures), tuple(warnings))
+        return BatchOutcome(made, tuple(failures), tuple(warnings), time.perf_counter() - started)
