@@ -314,3 +314,21 @@ def test_a_missing_ray_is_one_line_naming_the_extra_and_leaves_no_folder(monkeyp
     assert main(["run", str(suite_file()), "--executor", "ray", "--out", str(out), "--no-cache", "--quiet"]) == 2
     assert capsys.readouterr().err.strip() == "sumbench: error: the ray executor needs Ray: pip install 'sumbench[ray]'"
     assert not out.exists()
+
+
+def test_workers_that_cannot_start_are_one_error_not_a_loop(tmp_path, news_jsonl):
+    """Spawned workers import the parent's __main__: from a program read on stdin they cannot start."""
+    script = (
+        "from sumbench.runner import run_suite\n"
+        "from sumbench.suite import load_suite, resolve_suite, with_overrides\n"
+        "from sumbench.errors import RunError\n"
+        f"suite = with_overrides(load_suite({str(tmp_path / 's.toml')!r}), jobs=2)\n"
+        "try:\n"
+        f"    run_suite(resolve_suite(suite), out_dir={str(tmp_path / 'run')!r}, use_cache=False, render=False)\n"
+        "except RunError as exc:\n"
+        "    print('RunError:', exc)\n"
+    )
+    _suite(tmp_path / "s.toml", news_jsonl, '[[summarizers]]\nuse = "lead"')
+    completed = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, timeout=120)
+    assert "RunError: a worker process could not start" in completed.stdout, completed.stderr[-2000:]
+    assert not (tmp_path / "run").exists()

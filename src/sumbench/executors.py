@@ -131,6 +131,7 @@ class InProcess:
 def _worker_main(connection: Connection, config: SuiteConfig) -> None:
     """A worker: resolve the suite once, then answer tasks until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    connection.send(("ready", None))
     suite: ResolvedSuite | None = None
     while True:
         try:
@@ -162,6 +163,7 @@ class _Worker:
     deadline: float | None = None
 
 
+_START_TIMEOUT = 120.0  # seconds a new worker may take to import sumbench and say it is ready
 _TIMEOUT = object()
 _DIED = object()
 
@@ -180,6 +182,18 @@ class ProcessPool:
         process = self._context.Process(target=_worker_main, args=(child, self.suite.config), daemon=True)
         process.start()
         child.close()
+        try:
+            ready = parent.poll(_START_TIMEOUT) and parent.recv() == ("ready", None)
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
+            process.kill()
+            process.join(5)
+            raise RunError(
+                f"a worker process could not start (exit code {process.exitcode}); worker processes are spawned "
+                "and import the program that started them: run sumbench from the command line or a script file, "
+                "or set jobs = 1 without timeouts"
+            )
         worker = _Worker(process, parent)
         self._workers.append(worker)
         return worker
@@ -206,7 +220,9 @@ class ProcessPool:
                     worker.task = index
                     limit = deadlines[index]
                     worker.deadline = time.monotonic() + limit if limit is not None else None
-                    worker.connection.send(tasks[index])
+                    # a worker that died since its last answer cannot take it: seen below as a death
+                    with contextlib.suppress(BrokenPipeError, OSError):
+                        worker.connection.send(tasks[index])
             busy = [w for w in self._workers if w.task is not None]
             now = time.monotonic()
             waits = [w.deadline - now for w in busy if w.deadline is not None]
