@@ -8,8 +8,9 @@ A summarizer needs only ``summarize(doc) -> str``. Its optional hooks are looked
 - ``cacheable = False``: never cache (e.g. summaries read from a file).
 - ``validate()`` (:class:`Validating`): check parameters; called before any work, raises ``ValueError``.
 - ``fingerprint() -> str`` (:class:`Fingerprinting`): extra cache-key material (a model file's hash).
-- ``prepare(documents)`` (:class:`Preparing`): called once with the evaluation documents before
-  summarizing (train on first use, refuse training documents by raising ``ValueError``).
+- ``prepare(documents)`` (:class:`Preparing`): called with each chunk of evaluation documents before
+  it is summarized (train on first use, refuse training documents by raising ``ValueError``); it
+  may be called many times (every chunk, every worker), so it must be idempotent.
 - ``train() -> Path`` (:class:`Training`): the explicit training step of ``sumbench train``.
 
 A batch that raises or returns the wrong number of summaries is not silently redone: the
