@@ -332,3 +332,16 @@ def test_workers_that_cannot_start_are_one_error_not_a_loop(tmp_path, news_jsonl
     completed = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, timeout=120)
     assert "RunError: a worker process could not start" in completed.stdout, completed.stderr[-2000:]
     assert not (tmp_path / "run").exists()
+
+
+def test_no_cache_reuses_a_repeated_article_but_calls_nothing_a_cache_hit(tmp_path, news_jsonl):
+    from conftest import NEWS
+
+    twice = [*NEWS, {**NEWS[0], "id": "n1-again"}]
+    news_jsonl.write_text("".join(json.dumps(r) + "\n" for r in twice), encoding="utf-8")
+    suite = _suite(tmp_path / "s.toml", news_jsonl, '[[summarizers]]\nuse = "lead"', run="chunk_size = 2")
+    assert main(["run", str(suite), "--out", str(tmp_path / "run"), "--no-cache", "--quiet"]) == 0
+    run = load_run(tmp_path / "run")
+    assert run.manifest.cache.hits == 0 and not any(s.cached for s in run.summaries)
+    texts = {s.doc_id: s.text for s in run.summaries}
+    assert texts["n1"] == texts["n1-again"]

@@ -158,7 +158,7 @@ def run_suite(
     # without the user's cache, a cache private to this run carries summaries from summarizing to scoring
     cache = SummaryCache((cache_path or default_cache_path()) if use_cache else run_dir / ".cache.sqlite")
     stream = suite_corpus(config)
-    state = _RunState(resolved, systems, writer, cache, executor, progress)
+    state = _RunState(resolved, systems, writer, cache, executor, progress, private_cache=not use_cache)
     previous = signal.signal(signal.SIGTERM, _terminate) if _main_thread() else None
     finished = False
     try:
@@ -238,6 +238,8 @@ class _RunState:
         cache: SummaryCache,
         executor: Executor,
         progress: Progress,
+        *,
+        private_cache: bool = False,
     ):
         self.suite, self.systems, self.writer, self.cache, self.executor = suite, systems, writer, cache, executor
         self.jobs = suite.config.run.jobs
@@ -253,6 +255,9 @@ class _RunState:
         self.lsum_outs = 0
         # per label: text hashes a Prefilling executor summarized in this run (in the cache, not cache hits)
         self.prefilled: dict[str, frozenset[str]] = {}
+        # a cache private to this run (--no-cache) holds only this run's summaries: what it serves is a
+        # repeated article summarized earlier in the run, not a cache hit
+        self.private_cache = private_cache
 
     def process(self, chunk: Sequence[Document]) -> None:
         self.writer.add_documents(DocumentEntry(d.id, d.text, d.references, d.title) for d in chunk)
@@ -317,13 +322,14 @@ class _RunState:
                 self.cache.put_many(summarizer.cache_key, rows)
                 self.made += len(made[k])
             fresh = self.prefilled.get(label, frozenset())
-            system.cache_hits += sum(1 for d in chunk if d.text_hash in cached[k] and d.text_hash not in fresh)
+            hits: set[str] = set()
+            if not self.private_cache:
+                hits = {d.text_hash for d in chunk if d.text_hash in cached[k] and d.text_hash not in fresh}
+            system.cache_hits += sum(1 for d in chunk if d.text_hash in hits)
             summaries = []
             for doc in chunk:
                 if doc.text_hash in cached[k]:
-                    summaries.append(
-                        Summary(doc.id, label, cached[k][doc.text_hash], cached=doc.text_hash not in fresh)
-                    )
+                    summaries.append(Summary(doc.id, label, cached[k][doc.text_hash], cached=doc.text_hash in hits))
                 elif doc.id in made[k]:
                     summaries.append(Summary(doc.id, label, made[k][doc.id]))
             system.summaries += len(summaries)
