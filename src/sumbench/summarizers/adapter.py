@@ -155,15 +155,6 @@ class Plugin:
             raise TypeError(f"summarize() returned {type(text).__name__}, not str")
         return text
 
-    def summarize_all(self, docs: Sequence[Document]) -> list[str]:
-        """Summaries in order, through ``summarize_batch`` when there is one (errors propagate)."""
-        if self.batch_hook is not None:
-            outputs = list(self.batch_hook(list(docs)))
-            if len(outputs) != len(docs):
-                raise ValueError(f"summarize_batch returned {len(outputs)} summaries for {len(docs)} documents")
-            return outputs
-        return [self.summarize(doc) for doc in docs]
-
     def summarize_documents(
         self,
         docs: Sequence[Document],
