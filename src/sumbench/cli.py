@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import inspect
+import math
 import sys
 import traceback
 from collections.abc import Iterator, Sequence
@@ -120,33 +121,31 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _print_summary(console: Any, result: Any) -> None:
-    """The run in a few lines: each system's primary metric with its interval, cache use, failures."""
+    """The run in a few lines: each system's primary metric with its interval (formatted as the reports
+    show it), cache use, failures; best first, unscored systems last."""
     from rich.table import Table
+
+    from sumbench.reports.common import fmt
 
     manifest = result.manifest
     primary = manifest.primary_metric
-    confidence = f"{manifest.confidence:.0%}"
     means = {a.system: a for a in result.aggregates if a.metric == primary}
-    scale = 100 if primary and primary.startswith("rouge") else 1
     table = Table(box=None, pad_edge=False, show_edge=False)
-    for column, justify in (
-        ("system", "left"),
-        (f"{primary}", "right"),
-        (f"{confidence} CI", "right"),
-        ("summaries", "right"),
-        ("from cache", "right"),
-        ("failed", "right"),
-    ):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
-    ranked = sorted(result.systems, key=lambda s: -(means[s.label].mean if s.label in means else float("-inf")))
-    for system in ranked:
+    table.add_column("system")
+    for column in (primary, f"{manifest.confidence:.0%} CI", "summaries", "from cache", "failed"):
+        table.add_column(column, justify="right")
+
+    def rank(system: Any) -> tuple[bool, float]:
         agg = means.get(system.label)
-        mean = f"{agg.mean * scale:.2f}" if agg is not None and agg.mean == agg.mean else "–"
-        ci = (
-            f"{agg.ci_low * scale:.2f}–{agg.ci_high * scale:.2f}"
-            if agg is not None and agg.ci_low == agg.ci_low
-            else "–"
-        )
+        if agg is None or not math.isfinite(agg.mean):
+            return (True, 0.0)
+        return (False, -agg.mean)
+
+    for system in sorted(result.systems, key=rank):
+        agg = means.get(system.label)
+        mean = fmt(primary, agg.mean if agg else None)
+        low, high = (fmt(primary, agg.ci_low), fmt(primary, agg.ci_high)) if agg else ("–", "–")
+        ci = f"{low}–{high}" if "–" not in (low, high) else "–"
         table.add_row(system.label, mean, ci, str(system.summaries), str(system.cache_hits), str(system.failures))
     console.print(table)
     if result.cache_misses == 0:
