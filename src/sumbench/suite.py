@@ -267,9 +267,7 @@ def _summarizers(tables: Any, where: str, base_dir: Path) -> tuple[SummarizerCon
     for number, table in enumerate(tables, start=1):
         here = f"[[summarizers]] #{number}"
         _expect(table, dict, where, here)
-        _no_unknown(
-            table, {"use", "label", "params", "timeout_s", "num_gpus", "concurrency"}, where, f"summarizers #{number}"
-        )
+        _no_unknown(table, set(SummarizerConfig.__dataclass_fields__), where, f"summarizers #{number}")
         if "use" not in table:
             raise SuiteError(f"{where}: {here} needs 'use' (a registered name, module:Class or file.py:Class)")
         use = table["use"]
