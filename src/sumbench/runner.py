@@ -248,7 +248,6 @@ class _RunState:
         self.score_tick = progress("scoring", limit)
         self.documents = 0
         self.made = 0
-        self.doc_ids: list[str] = []
         self.columns: list[list[np.ndarray]] = [[] for _ in systems]  # per system: [chunk, metric] blocks
         self.failures: list[Failure] = []
         self.lsum_refs = 0
@@ -281,7 +280,6 @@ class _RunState:
                 if found is not None:
                     block[j] = [found.values.get(m, np.nan) for m in self.suite.metrics]
             self.columns[k].append(block)
-        self.doc_ids.extend(d.id for d in chunk)
         self.documents += len(chunk)
         self._count_lsum(chunk, chunk_summaries)
 
