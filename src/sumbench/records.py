@@ -9,6 +9,13 @@ from types import MappingProxyType
 from typing import Any
 
 
+#: What a summarizer is in a comparison. ``candidate`` (the default) competes; ``baseline`` is what
+#: candidates must beat (it is ranked, and marked); ``upper-bound`` (an oracle that reads the references)
+#: and ``lower-bound`` (random sentences) are reference points, drawn as lines and never ranked.
+ROLES = ("candidate", "baseline", "upper-bound", "lower-bound")
+BOUND_ROLES = ("upper-bound", "lower-bound")
+
+
 def _frozen_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return MappingProxyType(dict(value or {}))
 

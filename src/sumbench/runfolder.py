@@ -38,7 +38,7 @@ from typing import IO, Any
 import numpy as np
 
 from sumbench.errors import RunFolderError
-from sumbench.records import Aggregate, DocumentScores, Failure, Summary
+from sumbench.records import BOUND_ROLES, ROLES, Aggregate, DocumentScores, Failure, Summary
 from sumbench.text import split_sentences, words
 
 __all__ = [
@@ -60,7 +60,7 @@ __all__ = [
 
 #: The run-folder schema this sumbench writes. 1: no ``schema_version`` key (sumbench 0.1.0 before
 #: the typed model); 2: typed model, ``primary_metric``, ``text_pipeline``, verdicts left to reports.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 MANIFEST = "manifest.json"
 DOCUMENTS = "documents.jsonl"
@@ -296,6 +296,19 @@ class CorpusInfo:
         )
 
 
+#: Roles of the built-ins, for run folders written before roles existed (schema < 3).
+_LEGACY_ROLES = {"lead": "baseline", "oracle": "upper-bound", "random": "lower-bound"}
+
+
+def _role(f: _Fields) -> str:
+    if "role" not in f.obj:
+        return _LEGACY_ROLES.get(str(f.obj.get("use", "")), "candidate")
+    role = f.text("role")
+    if role not in ROLES:
+        raise f.fail(f"field 'role' should be one of {', '.join(ROLES)}, got {role!r}")
+    return role
+
+
 @dataclass(frozen=True)
 class SystemEntry:
     """One configured summarizer of a run: final parameters (seed included), version and cache key."""
@@ -307,9 +320,12 @@ class SystemEntry:
     cache_key: str = ""
     seconds: float = 0.0
     cache_hits: int = 0
+    role: str = "candidate"  # one of sumbench.records.ROLES
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "params", _frozen(self.params))
+        if self.role not in ROLES:
+            raise ValueError(f"system {self.label!r}: role {self.role!r} is not one of {', '.join(ROLES)}")
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -320,6 +336,7 @@ class SystemEntry:
             "cache_key": self.cache_key,
             "seconds": round(self.seconds, 3),
             "cache_hits": self.cache_hits,
+            "role": self.role,
         }
 
     @classmethod
@@ -332,6 +349,7 @@ class SystemEntry:
             f.text("cache_key", ""),
             f.number("seconds", 0.0),
             f.integer("cache_hits", 0),
+            _role(f),
         )
 
 
@@ -472,16 +490,22 @@ class DocumentEntry:
     text: str
     references: tuple[str, ...]
     title: str | None = None
+    group: str | None = None  # the value of the suite's [corpus] group_field, if it names one
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "references", tuple(self.references))
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "text": self.text, "references": list(self.references)}
+        out = {"id": self.id, "title": self.title, "text": self.text, "references": list(self.references)}
+        if self.group is not None:
+            out["group"] = self.group
+        return out
 
     @classmethod
     def from_json(cls, f: _Fields) -> DocumentEntry:
-        return cls(f.text("id"), f.text("text"), f.texts("references"), f.optional_text("title"))
+        return cls(
+            f.text("id"), f.text("text"), f.texts("references"), f.optional_text("title"), f.optional_text("group")
+        )
 
 
 # --- summaries.jsonl, failures.jsonl, aggregates.json: the records of sumbench.records ----------
@@ -633,6 +657,21 @@ class ScoreTable:
         ids = self._cache.get("document_ids")
         if ids is None:
             ids = self._cache["document_ids"] = tuple(dict.fromkeys(self.doc_ids))
+        return ids
+
+    def common_documents(self) -> tuple[str, ...]:
+        """The common set: documents scored for every system of the table (first-row order). Leaderboard
+        means and every test use these, so systems are compared on the same documents."""
+        ids = self._cache.get("common_documents")
+        if ids is None:
+            per_doc: dict[str, int] = {}
+            seen: set[tuple[str, int]] = set()
+            for doc_id, code in zip(self.doc_ids, self._codes.tolist()):
+                if (doc_id, code) not in seen:
+                    seen.add((doc_id, code))
+                    per_doc[doc_id] = per_doc.get(doc_id, 0) + 1
+            need = len(self._labels)
+            ids = self._cache["common_documents"] = tuple(d for d, k in per_doc.items() if k == need)
         return ids
 
     def column(self, name: str) -> np.ndarray:
@@ -942,6 +981,32 @@ class Run:
     @property
     def alpha(self) -> float:
         return 1.0 - self.confidence
+
+    def role(self, system: str) -> str:
+        """The system's role (:data:`sumbench.records.ROLES`); ``candidate`` for one the manifest lacks."""
+        for entry in self.manifest.systems:
+            if entry.label == system:
+                return entry.role
+        return "candidate"
+
+    @property
+    def baseline(self) -> str | None:
+        """The system candidates are compared against (the manifest's baseline), if any."""
+        return self.manifest.baseline
+
+    @property
+    def contestants(self) -> tuple[str, ...]:
+        """Systems that are ranked: candidates and baselines (not the bounds)."""
+        return tuple(s for s in self.systems if self.role(s) not in BOUND_ROLES)
+
+    @property
+    def candidates(self) -> tuple[str, ...]:
+        return tuple(s for s in self.systems if self.role(s) == "candidate")
+
+    @property
+    def bounds(self) -> tuple[str, ...]:
+        """Upper and lower bounds: reference points, never ranked."""
+        return tuple(s for s in self.systems if self.role(s) in BOUND_ROLES)
 
     def document(self, doc_id: str) -> DocumentEntry | None:
         return self._doc_index.get(doc_id)

@@ -88,7 +88,7 @@ class SystemRun:
 
     def entry(self) -> SystemEntry:
         s = self.summarizer
-        return SystemEntry(s.label, s.use, s.params, s.version, s.cache_key, self.seconds, self.cache_hits)
+        return SystemEntry(s.label, s.use, s.params, s.version, s.cache_key, self.seconds, self.cache_hits, s.role)
 
 
 @dataclass(frozen=True)
@@ -212,7 +212,7 @@ def run_suite(
         confidence=config.scoring.confidence,
         bootstrap_samples=config.scoring.bootstrap_samples,
         significance_samples=samples,
-        baseline=config.baseline,
+        baseline=resolved.baseline,
         text_pipeline=TEXT_PIPELINE_VERSION,
         cache=CacheCounts(hits, state.documents * len(systems) - hits),
         warnings=tuple(state.warnings(stream)),

@@ -25,6 +25,7 @@ from typing import Any
 
 from sumbench.cache import summarizer_key
 from sumbench.errors import PluginError, SuiteError
+from sumbench.records import ROLES
 from sumbench.runfolder import default_primary_metric
 from sumbench.scoring.metrics import metric_columns
 from sumbench.scoring.rouge import RougeScorer
@@ -78,6 +79,7 @@ class SummarizerConfig:
     timeout_s: float | None = None  # per document; None: the [run] table's timeout_s
     num_gpus: float | None = None  # Ray executor: GPUs per actor
     concurrency: int | None = None  # Ray executor: actors in the pool
+    role: str | None = None  # None: the role the summarizer declares (see sumbench.records.ROLES)
 
 
 EXECUTORS = ("local", "processes", "ray")
@@ -173,6 +175,9 @@ def parse_suite(data: dict[str, Any], path: Path | None = None) -> SuiteConfig:
         labels = [s.label for s in summarizers]
         if baseline not in labels:
             raise SuiteError(f"{where}: baseline {baseline!r} is not a summarizer label ({', '.join(labels)})")
+        chosen = next(s for s in summarizers if s.label == baseline)
+        if chosen.role not in (None, "baseline"):
+            raise SuiteError(f"{where}: baseline {baseline!r} has role {chosen.role!r}; a baseline cannot be a bound")
     return SuiteConfig(name, seed, corpus, summarizers, scoring, path, baseline, run)
 
 
@@ -291,7 +296,14 @@ def _summarizers(tables: Any, where: str, base_dir: Path) -> tuple[SummarizerCon
             if gpus < 0:
                 raise SuiteError(f"{where}: {here} num_gpus must be at least 0")
         concurrency = _positive(table.get("concurrency"), int, where, f"{here} concurrency")
-        configs.append(SummarizerConfig(use, label, params, timeout, gpus, concurrency))
+        role = table.get("role")
+        if role is not None:
+            _expect(role, str, where, f"{here} role")
+            if role not in ROLES:
+                close = difflib.get_close_matches(role, ROLES, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise SuiteError(f"{where}: {here} role {role!r} is not a role{hint}; roles: {', '.join(ROLES)}")
+        configs.append(SummarizerConfig(use, label, params, timeout, gpus, concurrency, role))
     return tuple(configs)
 
 
@@ -419,6 +431,11 @@ class ConfiguredSummarizer:
     def version(self) -> str:
         return self.plugin.version
 
+    @property
+    def role(self) -> str:
+        """The suite's ``role`` for this summarizer, else the one it declares (``candidate`` by default)."""
+        return self.config.role or self.plugin.role
+
     @cached_property
     def fingerprint(self) -> str:
         """Extra cache-key material from the summarizer (may train a learned model on first use)."""
@@ -446,6 +463,14 @@ class ResolvedSuite:
     @property
     def seed(self) -> int:
         return self.config.seed
+
+    @property
+    def baseline(self) -> str | None:
+        """What candidates are compared against: the suite's ``baseline``, else the first summarizer
+        whose role is ``baseline`` (lead declares it), else None."""
+        if self.config.baseline:
+            return self.config.baseline
+        return next((s.label for s in self.summarizers if s.role == "baseline"), None)
 
     def summarizer(self, label_or_name: str) -> list[ConfiguredSummarizer]:
         """The summarizers with this label (or, failing that, this ``use`` name)."""
@@ -489,6 +514,11 @@ def resolve_suite(suite: SuiteConfig) -> ResolvedSuite:
         )
         for number, config in enumerate(suite.summarizers, start=1)
     )
+    if suite.baseline is not None:  # the suite's baseline has that role whatever its summarizer declares
+        summarizers = tuple(
+            replace(s, config=replace(s.config, role="baseline")) if s.label == suite.baseline else s
+            for s in summarizers
+        )
     scoring = suite.scoring
     try:
         scorer = RougeScorer(

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from sumbench.errors import PluginError
-from sumbench.records import Document, Failure
+from sumbench.records import ROLES, Document, Failure
 from sumbench.summarizers.base import Summarizer, get_params
 
 __all__ = [
@@ -100,6 +100,7 @@ class Plugin:
     name: str
     version: str
     cacheable: bool
+    role: str
     batch_hook: Callable[[Sequence[Document]], Sequence[str]] | None
     validate_hook: Callable[[], None] | None
     fingerprint_hook: Callable[[], str] | None
@@ -116,6 +117,7 @@ class Plugin:
             name=name or type(instance).__name__,
             version=str(getattr(instance, "version", "0")),
             cacheable=bool(getattr(instance, "cacheable", True)),
+            role=_role(instance, name or type(instance).__name__),
             batch_hook=_hook(instance, BatchSummarizer, "summarize_batch"),
             validate_hook=_hook(instance, Validating, "validate"),
             fingerprint_hook=_hook(instance, Fingerprinting, "fingerprint"),
@@ -199,3 +201,11 @@ class Plugin:
                 failures.append(Failure(doc.id, label, "summarize", _error_text(exc)))
             tick(1)
         return BatchOutcome(made, tuple(failures), tuple(warnings), time.perf_counter() - started)
+
+
+def _role(instance: Any, name: str) -> str:
+    """The role a summarizer declares (class attribute ``role``; ``candidate`` when none)."""
+    role = getattr(instance, "role", "candidate")
+    if role not in ROLES:
+        raise PluginError(f"{name} declares role {role!r}; a role is one of {', '.join(ROLES)}")
+    return str(role)

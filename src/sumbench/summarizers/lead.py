@@ -13,6 +13,7 @@ class Lead(ExtractiveSummarizer):
     """
 
     version = "1"
+    role = "baseline"  # see sumbench.records.ROLES
 
     def __init__(self, k: int | None = None, max_words: int | None = None, ratio: float | None = None):
         self.k = k

@@ -33,6 +33,7 @@ class Oracle(ExtractiveSummarizer):
     """
 
     version = "2"
+    role = "upper-bound"  # see sumbench.records.ROLES
 
     def __init__(
         self,

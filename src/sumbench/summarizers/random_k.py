@@ -15,6 +15,7 @@ class RandomK(ExtractiveSummarizer):
     """
 
     version = "1"
+    role = "lower-bound"  # see sumbench.records.ROLES
 
     def __init__(self, k: int | None = None, max_words: int | None = None, ratio: float | None = None, seed: int = 0):
         self.k = k
