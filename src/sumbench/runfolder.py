@@ -847,6 +847,9 @@ class TextLengths:
     #: Words and sentences per reference (every document's references in turn).
     reference_words: np.ndarray
     reference_sentences: np.ndarray
+    #: Document ids and their group (the suite's ``[corpus] group_field``; None without one), file order.
+    ids: tuple[str, ...] = ()
+    groups: tuple[str | None, ...] = ()
 
     def __len__(self) -> int:
         return len(self.article_words)
@@ -864,8 +867,12 @@ class _LengthCounter:
 
     def __init__(self) -> None:
         self.article, self.refs, self.ref_words, self.ref_sentences = array("q"), array("q"), array("q"), array("q")
+        self.ids: list[str] = []
+        self.groups: list[str | None] = []
 
     def add(self, doc: DocumentEntry) -> None:
+        self.ids.append(doc.id)
+        self.groups.append(doc.group)
         self.article.append(len(words(doc.text)))
         self.refs.append(len(doc.references))
         for ref in doc.references:
@@ -881,6 +888,8 @@ class _LengthCounter:
             np.frombuffer(self.refs, dtype=np.int64).copy(),
             floats(self.ref_words),
             floats(self.ref_sentences),
+            tuple(self.ids),
+            tuple(self.groups),
         )
 
 
@@ -981,6 +990,12 @@ class Run:
     @property
     def alpha(self) -> float:
         return 1.0 - self.confidence
+
+    def document_groups(self) -> dict[str, str]:
+        """``{doc_id: group}`` of every document that has a group (empty when the corpus named no
+        ``group_field``), kept in the drill-down or not."""
+        lengths = self.lengths
+        return {d: g for d, g in zip(lengths.ids, lengths.groups) if g is not None}
 
     def role(self, system: str) -> str:
         """The system's role (:data:`sumbench.records.ROLES`); ``candidate`` for one the manifest lacks."""
