@@ -104,7 +104,7 @@ def test_malformed_json_names_file_and_line(tmp_path):
         ({"id": "x", "summaries": ["s"]}, "missing field 'article'"),
         ({"id": "x", "article": "  ", "summaries": ["s"]}, "empty text"),
         ({"id": "x", "article": "Text."}, "missing reference field 'summaries'"),
-        ({"id": "x", "article": "Text.", "summaries": [""]}, "no non-empty reference"),
+        ({"id": "x", "article": "Text.", "summaries": [""]}, "no reference summary with a letter or digit"),
         ({"id": "x", "article": "Text.", "summaries": 3}, "string or a list of strings"),
     ],
 )

@@ -87,6 +87,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     suite = with_overrides(
         load_suite(args.suite or _default_suite()),
         limit=args.limit,
+        sample=args.sample,
         seed=args.seed,
         jobs=args.jobs,
         executor=args.executor,
@@ -268,6 +269,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("suite", nargs="?", help="suite TOML file (default: benchmarks/news.toml)")
     run.add_argument("--out", help="run folder to write (default: reports/<suite>-<timestamp>)")
     run.add_argument("--limit", type=int, help="use only the first N documents")
+    run.add_argument(
+        "--sample",
+        type=int,
+        metavar="N",
+        help="use a seeded random sample of N documents instead of the first N (stratified by the corpus's group)",
+    )
     run.add_argument("--seed", type=int, help="override the suite's seed")
     run.add_argument("--cache", help="summary cache file (default: ~/.cache/sumbench/summaries.sqlite)")
     run.add_argument("--no-cache", action="store_true", help="neither read nor write the summary cache")

@@ -16,11 +16,14 @@ import gzip
 import hashlib
 import io
 import json
+import re
 import zlib
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeAlias
+
+import numpy as np
 
 from sumbench.errors import CorpusError
 from sumbench.records import Corpus, Document, Failure
@@ -39,6 +42,10 @@ class FieldMap:
     text_field: str = "article"
     reference_fields: tuple[str, ...] = ("summaries",)
     title_field: str | None = "title"
+    #: The record field whose value is a document's group (``category``), if any.
+    group_field: str | None = None
+    #: A regular expression whose first match in the id (its first group, if it has one) is the group.
+    group_id_pattern: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,8 @@ def open_corpus(
     hf_split: str | None = None,
     on_bad_document: str = "error",
     streaming: bool = False,
+    sample: int | None = None,
+    seed: int = 0,
 ) -> CorpusStream:
     """Open a corpus for one lazy pass: a bundled name, a local ``.jsonl[.gz]``/``.csv[.gz]``/``.parquet``
     path (relative to ``base_dir``), ``hf:NAME`` (Hugging Face ``load_dataset``, split ``hf_split``,
@@ -101,11 +110,16 @@ def open_corpus(
     always read incrementally (Parquet by record batches); ``streaming=True`` makes ``hf:`` sources a
     Hugging Face ``IterableDataset`` (nothing downloaded or prepared up front). Without it ``hf:`` data is
     prepared on disk by ``datasets`` at the first read, then read lazily from its memory-mapped files, as
-    ``hf-disk:`` always is.
+    ``hf-disk:`` always is. ``sample`` reads a seeded sample (``seed``) of that many documents instead of the
+    first ones, stratified by group when ``fields`` names one (:func:`stratified_sample`; one extra pass).
     """
     _check_on_bad(on_bad_document)
     records, fields = _open_source(source, fields, base_dir, hf_config, hf_split, streaming)
-    return CorpusStream(_corpus_name(source), records, fields, limit=limit, on_bad_document=on_bad_document)
+    if sample is not None and sample < 1:
+        raise CorpusError(f"a sample needs at least 1 document, got {sample}")
+    return CorpusStream(
+        _corpus_name(source), records, fields, limit=limit, on_bad_document=on_bad_document, sample=sample, seed=seed
+    )
 
 
 def load_corpus(
@@ -216,14 +230,21 @@ class CorpusStream:
         fields: FieldMap = FieldMap(),
         limit: int | None = None,
         on_bad_document: str = "error",
+        sample: int | None = None,
+        seed: int = 0,
     ) -> None:
         self.name = name
         self.source = records.origin
         self.fields = fields
         self.limit = limit
         self.on_bad_document = on_bad_document
+        self.sample = sample
+        self.seed = seed
         self.skipped: list[Failure] = []
         self.documents_seen = 0
+        #: References dropped for holding no letter or digit, and the first documents that had one.
+        self.empty_references = 0
+        self.empty_reference_documents: list[str] = []
         self._records = records
         self._reference_count = 0
         self._digest = hashlib.sha256()
@@ -263,7 +284,9 @@ class CorpusStream:
 
     def reopen(self) -> CorpusStream:
         """A fresh stream over the same source, fields, limit and skip mode."""
-        return CorpusStream(self.name, self._records, self.fields, self.limit, self.on_bad_document)
+        return CorpusStream(
+            self.name, self._records, self.fields, self.limit, self.on_bad_document, self.sample, self.seed
+        )
 
     @property
     def exhausted(self) -> bool:
@@ -292,12 +315,28 @@ class CorpusStream:
             documents = tuple(self)
         return Corpus(name=self.name, source=self.source, documents=documents, skipped=tuple(self.skipped))
 
+    def _chosen(self) -> frozenset[str] | None:
+        """With ``sample``: the ids of a seeded sample of ``sample`` documents (of the first ``limit``),
+        stratified by group when the fields name one (each group gets its share of the sample, largest
+        remainders first, at least one document per group while the sample allows). One extra pass over
+        the source reads the ids."""
+        if self.sample is None:
+            return None
+        population = CorpusStream(self.name, self._records, self.fields, self.limit, self.on_bad_document)
+        groups: dict[str | None, list[str]] = {}
+        with population:
+            for doc in population:
+                groups.setdefault(doc.group, []).append(doc.id)
+        return frozenset(stratified_sample(groups, self.sample, self.seed))
+
     def _generate(self) -> Generator[Document, None, None]:
         records, fields, skip = self._records, self.fields, self.on_bad_document == "skip"
+        chosen = self._chosen()
         seen: dict[str, _Location] = {}
         items = records.read()
+        considered = 0
         try:
-            while self.limit is None or self.documents_seen < self.limit:
+            while self.limit is None or considered < self.limit:
                 item = next(items, None)
                 if item is None:
                     break
@@ -309,7 +348,7 @@ class CorpusStream:
                     continue
                 where = records.where(location)
                 try:
-                    doc = _document(where, record, fields)
+                    doc, dropped = _document(where, record, fields)
                     if doc.id in seen:
                         raise CorpusError(f"{where}: duplicate id {doc.id!r} (first at {records.where(seen[doc.id])})")
                 except CorpusError as exc:
@@ -318,12 +357,19 @@ class CorpusStream:
                         continue
                     raise
                 seen[doc.id] = location
+                considered += 1
+                if chosen is not None and doc.id not in chosen:
+                    continue
                 for part in (doc.id, doc.text, *doc.references):
                     self._digest.update(part.encode("utf-8"))
                     self._digest.update(b"\x00")
                 self._digest.update(b"\x01")
                 self.documents_seen += 1
                 self._reference_count += len(doc.references)
+                if dropped:
+                    self.empty_references += dropped
+                    if len(self.empty_reference_documents) < 3:
+                        self.empty_reference_documents.append(doc.id)
                 yield doc
             if not self.documents_seen:
                 raise CorpusError(f"{self.source}: no documents loaded")
@@ -598,7 +644,9 @@ def _references(value: Any, where: str, field: str) -> list[str]:
     raise CorpusError(f"{where}: field {field!r} must hold a string or a list of strings")
 
 
-def _document(where: str, record: dict[str, Any], fields: FieldMap) -> Document:
+def _document(where: str, record: dict[str, Any], fields: FieldMap) -> tuple[Document, int]:
+    """The document of one record, and how many of its references were dropped for holding no letter or
+    digit (empty, whitespace or punctuation only)."""
     for required in (fields.id_field, fields.text_field):
         if required not in record:
             raise CorpusError(f"{where}: missing field {required!r} (fields: {', '.join(sorted(map(str, record)))})")
@@ -609,13 +657,35 @@ def _document(where: str, record: dict[str, Any], fields: FieldMap) -> Document:
     if not isinstance(text, str) or not text.strip():
         raise CorpusError(f"{where}: document {doc_id!r} has empty text in field {fields.text_field!r}")
     references: list[str] = []
+    dropped = 0
     for field in fields.reference_fields:
         if field not in record:
             raise CorpusError(f"{where}: document {doc_id!r} is missing reference field {field!r}")
-        references.extend(r for r in _references(record[field], where, field) if r.strip())
+        for r in _references(record[field], where, field):
+            if any(ch.isalnum() for ch in r):
+                references.append(r)
+            else:
+                dropped += 1
     if not references:
-        raise CorpusError(f"{where}: document {doc_id!r} has no non-empty reference summary")
+        raise CorpusError(
+            f"{where}: document {doc_id!r} has no reference summary with a letter or digit in it"
+            + (f" ({dropped} empty or punctuation-only)" if dropped else "")
+        )
     title = record.get(fields.title_field) if fields.title_field else None
+    group: str | None = None
+    if fields.group_field is not None:
+        if fields.group_field not in record or record[fields.group_field] in (None, ""):
+            raise CorpusError(
+                f"{where}: document {doc_id!r} has no group field {fields.group_field!r} ([corpus] group_field)"
+            )
+        group = str(record[fields.group_field])
+    elif fields.group_id_pattern is not None:
+        match = re.search(fields.group_id_pattern, doc_id)
+        if match is None:
+            raise CorpusError(
+                f"{where}: document id {doc_id!r} does not match group_id_pattern {fields.group_id_pattern!r}"
+            )
+        group = match.group(1) if match.re.groups else match.group(0)
     meta = {
         k: v
         for k, v in record.items()
@@ -629,7 +699,33 @@ def _document(where: str, record: dict[str, Any], fields: FieldMap) -> Document:
         references=tuple(references),
         title=str(title) if title else None,
         meta=meta,
-    )
+        group=group,
+    ), dropped
+
+
+def stratified_sample(groups: Mapping[str | None, Sequence[str]], size: int, seed: int) -> list[str]:
+    """A seeded sample of ``size`` ids from ``{group: ids}`` (all of them when there are fewer): each group
+    gets ``size`` x its share, rounded by largest remainder (ties to the larger group, then the group name),
+    and its ids are drawn uniformly with ``numpy.random.default_rng(seed)``. The same groups, size and
+    seed give the same sample."""
+    if size < 1:
+        raise ValueError(f"a sample needs at least 1 document, got {size}")
+    total = sum(len(ids) for ids in groups.values())
+    if size >= total:
+        return [i for ids in groups.values() for i in ids]
+    names = sorted(groups, key=lambda g: "" if g is None else str(g))
+    quotas = {g: size * len(groups[g]) / total for g in names}
+    counts = {g: int(quotas[g]) for g in names}
+    rest = size - sum(counts.values())
+    for g in sorted(names, key=lambda g: (-(quotas[g] - counts[g]), -len(groups[g])))[:rest]:
+        counts[g] += 1
+    rng = np.random.default_rng(seed % 2**64)
+    out: list[str] = []
+    for g in names:
+        ids = groups[g]
+        picks = rng.choice(len(ids), size=counts[g], replace=False) if counts[g] else []
+        out.extend(ids[k] for k in sorted(int(k) for k in picks))
+    return out
 
 
 def load_system_outputs(

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-
 #: What a summarizer is in a comparison. ``candidate`` (the default) competes; ``baseline`` is what
 #: candidates must beat (it is ranked, and marked); ``upper-bound`` (an oracle that reads the references)
 #: and ``lower-bound`` (random sentences) are reference points, drawn as lines and never ranked.
@@ -30,6 +29,7 @@ class Document:
     references: tuple[str, ...]
     title: str | None = None
     meta: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    group: str | None = None  # the corpus's group_field value (or id pattern match), if it names one
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "sentences", tuple(self.sentences))
@@ -38,7 +38,10 @@ class Document:
 
     def __reduce__(self) -> tuple[Any, ...]:
         # a read-only mapping does not pickle: rebuild from a plain dict (worker processes need this)
-        return (Document, (self.id, self.text, self.sentences, self.references, self.title, dict(self.meta)))
+        return (
+            Document,
+            (self.id, self.text, self.sentences, self.references, self.title, dict(self.meta), self.group),
+        )
 
     @property
     def text_hash(self) -> str:

@@ -321,9 +321,17 @@ class SystemEntry:
     seconds: float = 0.0
     cache_hits: int = 0
     role: str = "candidate"  # one of sumbench.records.ROLES
+    #: Junk summaries by kind (sumbench.scoring.quality.JUNK_KINDS: empty, whitespace, punctuation).
+    junk: Mapping[str, int] = field(default_factory=dict)
+    #: Whether every summary of the system was the same text (two or more documents).
+    constant: bool = False
+    #: A few documents with a junk summary.
+    junk_examples: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "params", _frozen(self.params))
+        object.__setattr__(self, "junk", _frozen(self.junk))
+        object.__setattr__(self, "junk_examples", tuple(self.junk_examples))
         if self.role not in ROLES:
             raise ValueError(f"system {self.label!r}: role {self.role!r} is not one of {', '.join(ROLES)}")
 
@@ -337,6 +345,9 @@ class SystemEntry:
             "seconds": round(self.seconds, 3),
             "cache_hits": self.cache_hits,
             "role": self.role,
+            "junk": dict(self.junk),
+            "constant": self.constant,
+            "junk_examples": list(self.junk_examples),
         }
 
     @classmethod
@@ -350,6 +361,9 @@ class SystemEntry:
             f.number("seconds", 0.0),
             f.integer("cache_hits", 0),
             _role(f),
+            {str(k): int(v) for k, v in f.table("junk", {}).items()},
+            f.flag("constant", False),
+            f.texts("junk_examples", ()),
         )
 
 
@@ -382,6 +396,8 @@ class Manifest:
     cache: CacheCounts = field(default_factory=CacheCounts)
     warnings: tuple[str, ...] = ()
     failures: int = 0
+    #: References dropped because they held no letter or digit (empty, whitespace, punctuation).
+    empty_references: int = 0
     schema_version: int = SCHEMA_VERSION
 
     def __post_init__(self) -> None:
@@ -417,6 +433,7 @@ class Manifest:
             "cache": {"hits": self.cache.hits, "misses": self.cache.misses},
             "warnings": list(self.warnings),
             "failures": self.failures,
+            "empty_references": self.empty_references,
         }
 
     @classmethod
@@ -477,6 +494,7 @@ class Manifest:
             cache=CacheCounts(cache.integer("hits", 0), cache.integer("misses", 0)),
             warnings=f.texts("warnings", ()),
             failures=f.integer("failures", 0),
+            empty_references=f.integer("empty_references", 0),
             schema_version=SCHEMA_VERSION,
         )
 

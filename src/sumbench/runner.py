@@ -42,6 +42,7 @@ from sumbench.runfolder import (
 )
 from sumbench.scoring.aggregate import aggregate, significance, significance_samples
 from sumbench.scoring.metrics import rouge_columns
+from sumbench.scoring.quality import QualityCounter, SystemQuality
 from sumbench.scoring.rouge import lsum_newline_warning
 from sumbench.suite import ConfiguredSummarizer, ResolvedSuite, SuiteConfig, resolve_suite
 from sumbench.text import TEXT_PIPELINE_VERSION
@@ -71,6 +72,10 @@ class RunInterrupted(SumbenchError):
         )
 
 
+#: How the warnings name each kind of junk summary (sumbench.scoring.quality.JUNK_KINDS).
+JUNK_WORDS = {"empty": "empty", "whitespace": "whitespace-only", "punctuation": "punctuation-only"}
+
+
 @dataclass
 class SystemRun:
     """What happened to one configured summarizer in a run (counts, not the summaries)."""
@@ -81,14 +86,40 @@ class SystemRun:
     cache_hits: int = 0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    quality: SystemQuality = field(default_factory=SystemQuality)
 
     @property
     def label(self) -> str:
         return self.summarizer.label
 
     def entry(self) -> SystemEntry:
-        s = self.summarizer
-        return SystemEntry(s.label, s.use, s.params, s.version, s.cache_key, self.seconds, self.cache_hits, s.role)
+        s, q = self.summarizer, self.quality
+        return SystemEntry(
+            s.label,
+            s.use,
+            s.params,
+            s.version,
+            s.cache_key,
+            self.seconds,
+            self.cache_hits,
+            s.role,
+            q.counts,
+            q.constant,
+            q.examples,
+        )
+
+    def quality_warnings(self) -> list[str]:
+        """The manifest warnings about this system's junk summaries, in plain words."""
+        q, out = self.quality, []
+        if q.junk:
+            kinds = ", ".join(f"{n} {JUNK_WORDS[k]}" for k, n in q.counts.items())
+            out.append(
+                f"{self.label}: {q.junk} of {q.summaries} summaries are junk ({kinds}; e.g. document "
+                f"{', '.join(q.examples)}); they are scored as given (ROUGE 0)"
+            )
+        if q.constant:
+            out.append(f"{self.label}: the same summary for all {q.summaries} documents")
+        return out
 
 
 @dataclass(frozen=True)
@@ -166,7 +197,7 @@ def run_suite(
             for system in systems:
                 summarizer = system.summarizer
                 if summarizer.plugin.cacheable:
-                    bar = progress(f"summarizing with {summarizer.label} on Ray", config.corpus.limit)
+                    bar = progress(f"summarizing with {summarizer.label} on Ray", _expected(config))
                     started = time.perf_counter()
                     with suite_corpus(config) as documents:
                         made = executor.prefill(summarizer, documents, cache, _label_free(bar))
@@ -195,6 +226,7 @@ def run_suite(
     failures = (*stream.skipped, *state.failures)
     aggregates, comparisons, samples = state.statistics()
     hits = sum(s.cache_hits for s in systems)
+    warnings = tuple(state.warnings(stream))  # also records each system's junk counts for its entry
     manifest = Manifest(
         suite_name=config.name,
         suite=config.to_dict(),
@@ -215,8 +247,9 @@ def run_suite(
         baseline=resolved.baseline,
         text_pipeline=TEXT_PIPELINE_VERSION,
         cache=CacheCounts(hits, state.documents * len(systems) - hits),
-        warnings=tuple(state.warnings(stream)),
+        warnings=warnings,
         failures=len(failures),
+        empty_references=stream.empty_references,
     )
     writer.add_failures(failures)
     writer.finish(manifest, aggregates, comparisons)
@@ -243,13 +276,14 @@ class _RunState:
     ):
         self.suite, self.systems, self.writer, self.cache, self.executor = suite, systems, writer, cache, executor
         self.jobs = suite.config.run.jobs
-        limit = suite.config.corpus.limit
+        limit = _expected(suite.config)
         self.ticks = {s.label: progress(f"summarizing with {s.label}", limit) for s in systems}
         self.score_tick = progress("scoring", limit)
         self.documents = 0
         self.made = 0
         self.columns: list[list[np.ndarray]] = [[] for _ in systems]  # per system: [chunk, metric] blocks
         self.failures: list[Failure] = []
+        self.quality = QualityCounter()
         self.lsum_refs = 0
         self.lsum_outs = 0
         # per label: text hashes a Prefilling executor summarized in this run (in the cache, not cache hits)
@@ -259,7 +293,7 @@ class _RunState:
         self.private_cache = private_cache
 
     def process(self, chunk: Sequence[Document]) -> None:
-        self.writer.add_documents(DocumentEntry(d.id, d.text, d.references, d.title) for d in chunk)
+        self.writer.add_documents(DocumentEntry(d.id, d.text, d.references, d.title, d.group) for d in chunk)
         chunk_summaries = self._summarize(chunk)
         tasks = [ScoreTask(tuple(chunk), part) for part in split([s for ss in chunk_summaries for s in ss], self.jobs)]
         rows: list[DocumentScores] = []
@@ -272,6 +306,7 @@ class _RunState:
             by_system[row.system][row.doc_id] = row
         for k, (system, summaries) in enumerate(zip(self.systems, chunk_summaries)):
             self.writer.add_summaries(system.label, summaries)
+            self.quality.add(system.label, summaries)
             scored = by_system[system.label]
             self.writer.add_scores(system.label, (scored[s.doc_id] for s in summaries if s.doc_id in scored))
             block = np.full((len(chunk), len(self.suite.metrics)), np.nan)
@@ -362,6 +397,14 @@ class _RunState:
 
     def warnings(self, stream: CorpusStream) -> list[str]:
         warnings = [w for system in self.systems for w in system.warnings]
+        for system in self.systems:
+            system.quality = self.quality.result(system.label)
+            warnings.extend(system.quality_warnings())
+        if stream.empty_references:
+            warnings.append(
+                f"{stream.empty_references} empty or punctuation-only references dropped (e.g. document "
+                f"{', '.join(stream.empty_reference_documents)}); those documents are scored on their other references"
+            )
         if self.lsum_refs or self.lsum_outs:
             warnings.append(
                 f"ROUGE-Lsum with lsum_split='newline': {self.lsum_refs} references and {self.lsum_outs} summaries "
@@ -372,10 +415,18 @@ class _RunState:
         return warnings
 
 
+def _expected(config: SuiteConfig) -> int | None:
+    """How many documents the run will read, when the suite bounds it (for progress bars)."""
+    bounds = [n for n in (config.corpus.limit, config.corpus.sample) if n is not None]
+    return min(bounds) if bounds else None
+
+
 def suite_corpus(suite: SuiteConfig) -> CorpusStream:
     """The documents a suite's ``[corpus]`` table names, as a lazy stream."""
     c = suite.corpus
-    fields = FieldMap(c.id_field, c.text_field, tuple(c.reference_fields), c.title_field)
+    fields = FieldMap(
+        c.id_field, c.text_field, tuple(c.reference_fields), c.title_field, c.group_field, c.group_id_pattern
+    )
     return open_corpus(
         c.source,
         fields=fields,
@@ -385,6 +436,8 @@ def suite_corpus(suite: SuiteConfig) -> CorpusStream:
         hf_split=c.split,
         on_bad_document=c.on_bad_document,
         streaming=c.streaming,
+        sample=c.sample,
+        seed=suite.seed,
     )
 
 

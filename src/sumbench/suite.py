@@ -16,6 +16,7 @@ in ``_source`` that name a file beside the suite) are resolved against the suite
 from __future__ import annotations
 
 import difflib
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
@@ -69,6 +70,9 @@ class CorpusConfig:
     split: str | None = None
     on_bad_document: str = "error"
     streaming: bool = False  # hf: sources only: read a Hugging Face split as a streaming dataset
+    group_field: str | None = None  # a record field whose value groups documents (per-group leaderboards)
+    group_id_pattern: str | None = None  # or: a regex whose first match in the id (group 1 if any) is the group
+    sample: int | None = None  # a seeded sample of this many documents (stratified by group) instead of the first
 
 
 @dataclass(frozen=True)
@@ -234,6 +238,20 @@ def _corpus(table: Any, where: str, base_dir: Path) -> CorpusConfig:
             raise SuiteError(f"{where}: [corpus] limit must be at least 1")
     if "streaming" in values:
         _expect(values["streaming"], bool, where, "[corpus] streaming")
+    for key in ("group_field", "group_id_pattern"):
+        if key in values:
+            _expect(values[key], str, where, f"[corpus] {key}")
+    if "group_field" in values and "group_id_pattern" in values:
+        raise SuiteError(f"{where}: [corpus] give group_field or group_id_pattern, not both")
+    if "group_id_pattern" in values:
+        try:
+            re.compile(values["group_id_pattern"])
+        except re.error as exc:
+            raise SuiteError(f"{where}: [corpus] group_id_pattern is not a regular expression: {exc}") from None
+    if "sample" in values:
+        _expect(values["sample"], int, where, "[corpus] sample")
+        if values["sample"] < 1:
+            raise SuiteError(f"{where}: [corpus] sample must be at least 1")
     if values.get("on_bad_document", "error") not in ("error", "skip"):
         raise SuiteError(f"{where}: [corpus] on_bad_document must be 'error' or 'skip'")
     config = CorpusConfig(**values)
@@ -386,8 +404,10 @@ def with_overrides(
     seed: int | None = None,
     jobs: int | None = None,
     executor: str | None = None,
+    sample: int | None = None,
 ) -> SuiteConfig:
-    """The suite with ``--limit`` / ``--seed`` / ``--jobs`` / ``--executor`` from the command line applied."""
+    """The suite with ``--limit`` / ``--seed`` / ``--jobs`` / ``--executor`` / ``--sample`` from the command
+    line applied."""
     if jobs is not None:
         if jobs < 1:
             raise SuiteError("--jobs must be at least 1")
@@ -400,6 +420,10 @@ def with_overrides(
         if limit < 1:
             raise SuiteError("--limit must be at least 1")
         suite = replace(suite, corpus=replace(suite.corpus, limit=limit))
+    if sample is not None:
+        if sample < 1:
+            raise SuiteError("--sample must be at least 1")
+        suite = replace(suite, corpus=replace(suite.corpus, sample=sample))
     if seed is not None:
         suite = replace(suite, seed=seed)
     return suite
