@@ -237,7 +237,7 @@ def run_suite(
         corpus=CorpusInfo(
             stream.name, stream.source, stream.fingerprint, stream.documents_seen, stream.references_per_document
         ),
-        rouge_signature=resolved.scorer.signature(),
+        rouge_signature=resolved.signature,
         systems=tuple(s.entry() for s in systems),
         metrics=resolved.metrics,
         primary_metric=resolved.primary_metric,

@@ -120,6 +120,7 @@ class ScoringConfig:
     bootstrap_samples: int = 1000
     confidence: float = 0.95
     primary: str | None = None  # None: rouge2_f when scored, else the first ROUGE F column
+    length_matched: bool = False  # also score every summary cut to its reference length (rouge2_f_lm, ...)
 
 
 @dataclass(frozen=True)
@@ -351,8 +352,9 @@ def _scoring(table: Any, where: str) -> ScoringConfig:
     for key in ("multiref", "lsum_split", "compat", "primary"):
         if key in values:
             _expect(values[key], str, where, f"[scoring] {key}")
-    if "use_stemmer" in values:
-        _expect(values["use_stemmer"], bool, where, "[scoring] use_stemmer")
+    for key in ("use_stemmer", "length_matched"):
+        if key in values:
+            _expect(values[key], bool, where, f"[scoring] {key}")
     for key in ("bootstrap_samples", "max_words", "max_bytes"):
         if key in values:
             _expect(values[key], int, where, f"[scoring] {key}")
@@ -489,6 +491,14 @@ class ResolvedSuite:
         return self.config.seed
 
     @property
+    def signature(self) -> str:
+        """The scorer's ROUGE signature, plus the length-matched columns' rule when the suite asks for them."""
+        signature = self.scorer.signature()
+        if self.config.scoring.length_matched:
+            signature += "|length-matched:-l=mean reference words"
+        return signature
+
+    @property
     def baseline(self) -> str | None:
         """What candidates are compared against: the suite's ``baseline``, else the first summarizer
         whose role is ``baseline`` (lead declares it), else None."""
@@ -556,7 +566,7 @@ def resolve_suite(suite: SuiteConfig) -> ResolvedSuite:
         )
     except ValueError as exc:
         raise SuiteError(f"{where}: [scoring] {exc}") from None
-    metrics = tuple(metric_columns(scorer.rouge_types))
+    metrics = tuple(metric_columns(scorer.rouge_types, scoring.length_matched))
     primary = scoring.primary or (DEFAULT_PRIMARY if DEFAULT_PRIMARY in metrics else default_primary_metric(metrics))
     if primary not in metrics:
         close = difflib.get_close_matches(str(primary), metrics, n=1)

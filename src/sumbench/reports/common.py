@@ -66,6 +66,8 @@ def metric_label(metric: str) -> str:
     ``rouge2_f`` -> ``ROUGE-2 F``, ``rougeLsum_r`` -> ``ROUGE-Lsum R``; length and extractiveness
     columns get their plain-words names (``novel_2gram`` -> ``novel 2-grams``); others as is.
     """
+    if metric.endswith("_lm") and _ROUGE_NAME.fullmatch(metric[:-3]):
+        return f"{metric_label(metric[:-3])} (length-matched)"
     match = _ROUGE_NAME.fullmatch(metric)
     if match:
         return f"ROUGE-{match.group(1)} {match.group(2).upper()}"

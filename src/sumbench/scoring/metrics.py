@@ -12,6 +12,7 @@ from typing import Any
 from sumbench.records import Document, DocumentScores, Failure, Summary
 from sumbench.scoring.extractiveness import EXTRACTIVENESS_COLUMNS, Article, extractiveness
 from sumbench.scoring.lengths import LENGTH_COLUMNS, DocumentLengths, document_lengths, length_stats
+from sumbench.scoring.rouge import truncate_text
 
 
 def rouge_columns(rouge_types: Sequence[str]) -> list[str]:
@@ -19,9 +20,42 @@ def rouge_columns(rouge_types: Sequence[str]) -> list[str]:
     return [f"{t}_{part}" for t in rouge_types for part in ("p", "r", "f")]
 
 
-def metric_columns(rouge_types: Sequence[str]) -> list[str]:
+#: Suffix of the length-matched ROUGE F columns (``rouge2_f_lm``): see :func:`length_matched_columns`.
+LENGTH_MATCHED_SUFFIX = "_lm"
+
+
+def length_matched_columns(rouge_types: Sequence[str]) -> list[str]:
+    """``rouge1_f_lm, ...``: ROUGE F of each summary cut, as ROUGE-1.5.5's ``-l N`` cuts, to N = its
+    document's mean reference length in whitespace words (rounded; a shorter summary is unchanged)."""
+    return [f"{t}_f{LENGTH_MATCHED_SUFFIX}" for t in rouge_types]
+
+
+def metric_columns(rouge_types: Sequence[str], length_matched: bool = False) -> list[str]:
     """Every per-document column of ``scores.csv`` after ``doc_id`` and ``system``."""
-    return [*rouge_columns(rouge_types), *LENGTH_COLUMNS, *EXTRACTIVENESS_COLUMNS]
+    extra = length_matched_columns(rouge_types) if length_matched else []
+    return [*rouge_columns(rouge_types), *extra, *LENGTH_COLUMNS, *EXTRACTIVENESS_COLUMNS]
+
+
+def reference_length(doc: Document) -> int:
+    """The length a length-matched summary is cut to: the mean whitespace word count of the document's
+    references, rounded (at least 1)."""
+    counts = [len(r.split()) for r in doc.references]
+    return max(1, round(sum(counts) / len(counts))) if counts else 1
+
+
+class _Joined(dict):  # type: ignore[type-arg]
+    """A raw ROUGE result with its length-matched one beside it (``matched``)."""
+
+    def __init__(self, raw: dict[str, Any], matched: dict[str, Any]) -> None:
+        super().__init__(raw)
+        self.matched = matched
+
+
+def _safe(scorer: Any, target: list[str], prediction: str) -> dict[str, Any] | Exception:
+    try:
+        return scorer.score_multi(target, prediction)  # type: ignore[no-any-return]
+    except Exception as exc:  # noqa: BLE001 - recorded per document
+        return exc
 
 
 def _rouge_values(result: dict[str, Any]) -> dict[str, float]:
@@ -30,13 +64,19 @@ def _rouge_values(result: dict[str, Any]) -> dict[str, float]:
         values[f"{rouge_type}_p"] = float(score.precision)
         values[f"{rouge_type}_r"] = float(score.recall)
         values[f"{rouge_type}_f"] = float(score.fmeasure)
+    if isinstance(result, _Joined):
+        for rouge_type, score in result.matched.items():
+            values[f"{rouge_type}_f{LENGTH_MATCHED_SUFFIX}"] = float(score.fmeasure)
     return values
 
 
 def score_summaries(
-    documents: dict[str, Document], summaries: Sequence[Summary], scorer: Any
+    documents: dict[str, Document], summaries: Sequence[Summary], scorer: Any, length_matched: bool = False
 ) -> tuple[list[DocumentScores], list[Failure]]:
     """Score all summaries in one ROUGE batch; a pair that cannot be scored becomes a failure.
+
+    ``length_matched`` adds the :func:`length_matched_columns`: a second ROUGE batch over the summaries
+    cut to their document's :func:`reference_length` (the raw columns are unchanged).
 
     Rows and failures follow the order of ``summaries``. What the length and extractiveness values
     need from a document (its article's tokens, position index and N-grams, its word counts) is
@@ -53,6 +93,19 @@ def score_summaries(
                 rouge_results.append(scorer.score_multi(target, prediction))
             except Exception as exc:  # noqa: BLE001 - recorded per document
                 rouge_results.append(exc)
+    if length_matched:
+        cut = [
+            truncate_text(p, max_words=reference_length(documents[s.doc_id])) for s, p in zip(summaries, predictions)
+        ]
+        try:
+            matched: list[dict[str, Any] | Exception] = list(scorer.score_batch(targets, cut))
+        except Exception:  # noqa: BLE001 - the raw scores already name the failing pairs
+            matched = [_safe(scorer, t, c) for t, c in zip(targets, cut)]
+        for i, extra in enumerate(matched):
+            base = rouge_results[i]
+            if isinstance(base, Exception):
+                continue
+            rouge_results[i] = extra if isinstance(extra, Exception) else _Joined(base, extra)
     by_doc: dict[str, list[int]] = {}
     for i, summary in enumerate(summaries):
         by_doc.setdefault(summary.doc_id, []).append(i)
