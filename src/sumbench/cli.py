@@ -122,32 +122,56 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _print_summary(console: Any, result: Any) -> None:
-    """The run in a few lines: each system's primary metric with its interval (formatted as the reports
-    show it), cache use, failures; best first, unscored systems last."""
+    """The run in a few lines: the answer paragraph of the report, then each system's primary metric with
+    its interval over the common documents (formatted as the reports show it), its role, cache use and
+    failures; contestants best first, bounds after them, unscored systems last."""
+    from rich.markup import escape
     from rich.table import Table
 
     from sumbench.reports.common import fmt
+    from sumbench.reports.findings import answer
+    from sumbench.runfolder import load_run
 
+    run = load_run(result.run_dir, keep_documents=())
     manifest = result.manifest
     primary = manifest.primary_metric
     means = {a.system: a for a in result.aggregates if a.metric == primary}
+    roles = {e.label: e.role for e in manifest.systems}
     table = Table(box=None, pad_edge=False, show_edge=False)
     table.add_column("system")
     for column in (primary, f"{manifest.confidence:.0%} CI", "summaries", "from cache", "failed"):
         table.add_column(column, justify="right")
+    table.add_column("role")
 
-    def rank(system: Any) -> tuple[bool, float]:
+    def rank(system: Any) -> tuple[bool, bool, float]:
         agg = means.get(system.label)
+        bound = roles.get(system.label) in ("upper-bound", "lower-bound")
         if agg is None or not math.isfinite(agg.mean):
-            return (True, 0.0)
-        return (False, -agg.mean)
+            return (True, bound, 0.0)
+        return (False, bound, -agg.mean)
 
     for system in sorted(result.systems, key=rank):
         agg = means.get(system.label)
         mean = fmt(primary, agg.mean if agg else None)
         low, high = (fmt(primary, agg.ci_low), fmt(primary, agg.ci_high)) if agg else ("–", "–")
         ci = f"{low}–{high}" if "–" not in (low, high) else "–"
-        table.add_row(system.label, mean, ci, str(system.summaries), str(system.cache_hits), str(system.failures))
+        role = roles.get(system.label, "candidate")
+        table.add_row(
+            escape(system.label),
+            mean,
+            ci,
+            str(system.summaries),
+            str(system.cache_hits),
+            str(system.failures),
+            "" if role == "candidate" else role,
+        )
+    found = answer(run)
+    console.print(escape(found["text"]), soft_wrap=False)
+    for caution in found["cautions"]:
+        console.print(f"  ! {escape(caution)}")
+    for warning in manifest.warnings:
+        console.print(f"  warning: {escape(warning)}")
+    console.print()
     console.print(table)
     if result.cache_misses == 0:
         console.print("every summary came from the cache: none recomputed")
@@ -228,10 +252,15 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from sumbench.reports import compare_runs
+    from sumbench.reports import load_run
+    from sumbench.reports.compare import comparison, write_comparison
 
+    if args.samples < 1:
+        raise CliError(f"--samples should be at least 1, got {args.samples}")
     out = Path(args.out) if args.out else Path(args.run_b) / f"compare-{Path(args.run_a).name}"
-    paths = compare_runs(Path(args.run_a), Path(args.run_b), out)
+    c = comparison(load_run(args.run_a), load_run(args.run_b), n_samples=args.samples, seed=args.seed)
+    paths = write_comparison(c, out)
+    print(c["verdict"])
     for path in paths.values():
         print(path)
     return 0
@@ -311,6 +340,13 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("run_a")
     compare.add_argument("run_b")
     compare.add_argument("--out", help="folder for the comparison report (default: RUN_B/compare-<RUN_A>)")
+    compare.add_argument(
+        "--samples",
+        type=int,
+        default=2000,
+        help="least number of resamples (default 2000; more when the number of comparisons needs them)",
+    )
+    compare.add_argument("--seed", type=int, default=0, help="seed of the resampling (default 0)")
     compare.set_defaults(func=cmd_compare)
 
     train = sub.add_parser("train", parents=[common], help="train a learned summarizer of a suite (cached)")

@@ -3,7 +3,8 @@
 >>> paths = render_report("runs/my-suite")        # doctest: +SKIP
 >>> paths["html"], paths["markdown"]               # doctest: +SKIP
 
-``render_report`` writes ``report.md``, ``report.html`` and ``figures/*.png|svg``
+``render_report`` writes ``report.md``, ``report.html``, ``leaderboard.csv``, ``leaderboard.tex`` and
+``figures/*.png|svg``
 into the run folder (or ``out_dir``); ``compare_runs`` writes a comparison of two
 run folders.
 
@@ -21,6 +22,7 @@ from pathlib import Path
 from sumbench.runfolder import Run, RunFolderError, ScoreTable, load_run
 
 from .compare import compare_runs
+from .findings import leaderboard_csv, leaderboard_latex
 from .html import render_html, write_html
 from .markdown import render_markdown, write_markdown
 from .model import DRILL_DOWN_DOCUMENTS, drill_down_documents
@@ -62,7 +64,11 @@ def render_report(
     paths: dict[str, Path] = {
         "markdown": write_markdown(run, out, figures),
         "html": write_html(run, out, figures),
+        "leaderboard_csv": out / "leaderboard.csv",
+        "leaderboard_tex": out / "leaderboard.tex",
     }
+    paths["leaderboard_csv"].write_text(leaderboard_csv(run), encoding="utf-8")
+    paths["leaderboard_tex"].write_text(leaderboard_latex(run), encoding="utf-8")
     for name, files in figures.items():
         for kind, path in files.items():
             paths[f"figures/{name}.{kind}"] = path

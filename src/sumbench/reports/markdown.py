@@ -14,14 +14,15 @@ from typing import Any
 
 from sumbench.runfolder import Run
 
-from . import model
+from . import findings, model
 from .common import scatter_note
-from .verdicts import CLOSE_P
 
 __all__ = ["figure_caption", "md_escape", "render_markdown", "write_markdown"]
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#!])")
 MAX_CLOSE_CALLS = 40
+#: Up to this many contestants, report.md shows the head-to-head matrix (report.html always does).
+MAX_H2H_MATRIX = 8
 MAX_FAILURES = 100
 
 FIGURE_CAPTIONS = {
@@ -86,12 +87,9 @@ def _figure(lines: list[str], run: Run, figures: Mapping[str, Any], name: str) -
         ]
 
 
-def render_markdown(run: Run, figures: Mapping[str, Any] | None = None) -> str:
-    """The report as Markdown text.  ``figures``: names of the figures drawn under
-    ``figures/`` (as from :func:`~sumbench.reports.plots.render_figures`)."""
-    figures = figures or {}
+def _run_facts(run: Run) -> list[str]:
+    """The run's metadata table (suite, corpus, settings, versions), shown at the end."""
     h = model.header(run)
-    lines: list[str] = [f"# sumbench report: {md_escape(h['suite'])}", ""]
     corpus = f"{md_escape(h['corpus_name'])}: {h['documents']} documents, {h['refs_per_doc']} references per document"
     if h["corpus_source"]:
         corpus += f" (source {md_escape(h['corpus_source'])})"
@@ -107,26 +105,51 @@ def render_markdown(run: Run, figures: Mapping[str, Any] | None = None) -> str:
             f"{h['confidence']} bootstrap CI"
             + (f", {h['bootstrap_samples']} resamples" if h["bootstrap_samples"] else ""),
         ),
+        ("Tests", md_escape(h.get("tests_note") or "–")),
         ("Versions", md_escape(h["versions"] or "–")),
         ("Cache", md_escape(h["cache"])),
         ("Failures", f"{h['failures']} ([details](#failures))" if h["failures"] else "0"),
     ]
-    lines += _table(["", ""], [[f"**{k}**", v] for k, v in info], ["l", "l"])
+    return _table(["", ""], [[f"**{k}**", v] for k, v in info], ["l", "l"])
+
+
+def _role_mark(role: str) -> str:
+    return "" if role == "candidate" else f" _({role})_"
+
+
+def render_markdown(run: Run, figures: Mapping[str, Any] | None = None) -> str:
+    """The report as Markdown text.  ``figures``: names of the figures drawn under
+    ``figures/`` (as from :func:`~sumbench.reports.plots.render_figures`)."""
+    figures = figures or {}
+    h = model.header(run)
+    lines: list[str] = [f"# sumbench report: {md_escape(h['suite'])}", ""]
+    lines.append(
+        f"{h['systems']} systems on {md_escape(h['corpus_name'])} ({h['documents']} documents, "
+        f"{h['refs_per_doc']} references per document); primary metric {h['primary_label']}."
+    )
+
+    # the answer
+    found = findings.answer(run)
+    lines += ["", "## Answer", "", md_escape(found["text"])]
+    if found["cautions"]:
+        lines += [""] + [f"- {md_escape(c)}" for c in found["cautions"]]
     if h["warnings"]:
         lines += ["", "**Warnings**", ""] + [f"- {md_escape(w)}" for w in h["warnings"]]
 
     # leaderboard
     lb = model.leaderboard(run)
     lines += ["", "## Leaderboard", ""]
-    if lb["rows"] and lb["metrics"]:
+    if (lb["rows"] or lb["bounds"]) and lb["metrics"]:
         lines += [
-            f"Mean ROUGE F x100 with {h['confidence']} confidence interval, ranked by {h['primary_label']}. "
-            "**Bold**: best in the column; † not significantly different from the best.",
+            f"Mean ROUGE F x100 with {h['confidence']} confidence interval over the {lb['common']:,} documents "
+            f"every system completed, ranked by {h['primary_label']}. **Bold**: best candidate in the column; "
+            "† statistically tied with it. Baselines are ranked and marked; bounds are reference points "
+            "below the ranking.",
             "",
         ]
-        head = ["#", "System"] + lb["labels"] + ["docs", f"best / worst doc ({h['primary_label']})"]
+        head = ["#", "System"] + lb["labels"] + ["docs", "flags", f"best / worst doc ({h['primary_label']})"]
         rows = []
-        for r in lb["rows"]:
+        for r in lb["rows"] + lb["bounds"]:
             cells = []
             for c in r["cells"]:
                 t = f"**{c['text']}**" if c["best"] else c["text"] + (" †" if c["tied"] else "")
@@ -138,41 +161,111 @@ def render_markdown(run: Run, figures: Mapping[str, Any] | None = None) -> str:
                     f"{md_escape(r['worst']['doc_id'], 40)} ({r['worst']['text']})"
                 )
             docs = str(r["docs"]) + (f" ({r['failures']} failed)" if r["failures"] else "")
-            rows.append([str(r["rank"]), md_escape(r["system"])] + cells + [docs, bw])
-        lines += _table(head, rows, ["r", "l"] + ["r"] * len(lb["metrics"]) + ["r", "l"])
+            if r["own"]:
+                own = next((c for c in r["own"] if c is not None and c["metric"] == lb["primary_metric"]), None)
+                if own is not None:
+                    docs += f"; own docs {own['text']}"
+            rank = str(r["rank"]) if r["rank"] is not None else "–"
+            name = md_escape(r["system"]) + _role_mark(r["role"])
+            flags = md_escape("; ".join(r["flags"])) if r["flags"] else ""
+            rows.append([rank, name] + cells + [docs, flags, bw])
+        lines += _table(head, rows, ["r", "l"] + ["r"] * len(lb["metrics"]) + ["r", "l", "l"])
+        lines += [
+            "",
+            "<sub>Also as [leaderboard.csv](leaderboard.csv) and [leaderboard.tex](leaderboard.tex) (LaTeX, booktabs)."
+            + "</sub>",
+        ]
     else:
         lines.append("_No scores in this run._")
     _figure(lines, run, figures, "rouge_means")
+    _figure(lines, run, figures, "forest")
 
-    # against the baseline
-    against = model.baseline_verdicts(run)
-    if against:
-        lines += ["", f"## Against the baseline ({md_escape(against['baseline'])})", ""]
-        lines += [f"- {md_escape(r['verdict'])}" for r in against["rows"]] or ["_No pairwise tests in this run._"]
-
-    # significance
-    lines += ["", "## Significance", ""]
-    calls = model.close_calls(run)
-    if not run.comparisons:
-        lines.append("_No pairwise tests in this run._")
-    elif calls:
+    # head to head
+    h2h = findings.head_to_head(run)
+    if h2h:
+        lines += ["", "## Head to head", ""]
         lines += [
-            f"Close calls: pairs the tests cannot separate at {h['confidence']}, or only barely "
-            f"(Holm-adjusted p ≥ {CLOSE_P:g}).",
+            f"{h2h['label']} on the {h2h['documents']:,} common documents: wins–ties–losses of the row system "
+            f"against the column system, per document. The verdicts below quote the {h2h['interval']}.",
             "",
         ]
-        lines += [f"- {md_escape(c['verdict'])}" for c in calls[:MAX_CLOSE_CALLS]]
-        if len(calls) > MAX_CLOSE_CALLS:
-            lines.append(f"- … and {len(calls) - MAX_CLOSE_CALLS} more (see significance.json)")
-    else:
-        lines.append("Every tested pair differs significantly.")
-    _figure(lines, run, figures, "significance")
+        if len(h2h["systems"]) <= MAX_H2H_MATRIX:
+            head = [""] + [md_escape(s) for s in h2h["systems"]]
+            rows = [
+                [md_escape(a)]
+                + [
+                    "·" if cell is None else cell["text"] + (" ▲" if cell["better"] else " ▼" if cell["worse"] else "")
+                    for cell in row
+                ]
+                for a, row in zip(h2h["systems"], h2h["matrix"])
+            ]
+            lines += _table(head, rows, ["l"] + ["c"] * len(h2h["systems"]))
+            lines += ["", "▲ significantly better, ▼ significantly worse (row against column)."]
+        else:
+            lines.append(f"_{len(h2h['systems'])} systems: the matrix is in report.html; the pairs with the baseline:_")
+    against = model.baseline_verdicts(run)
+    if against:
+        lines += ["", f"### Against the baseline ({md_escape(against['baseline'])})", ""]
+        lines += [f"- {md_escape(r['verdict'])}" for r in against["rows"]] or ["_No pairwise tests in this run._"]
+
+    # groups
+    gr = findings.groups(run)
+    if gr:
+        lines += ["", f"## By group ({md_escape(gr['field'])})", ""]
+        lines += [
+            f"Mean {gr['label']} x100 per group over the common documents; **bold**: the group's best candidate.",
+            "",
+        ]
+        head = ["System"] + [f"{md_escape(g['name'])} ({g['documents']})" for g in gr["groups"]]
+        rows = []
+        for k, system in enumerate(gr["systems"]):
+            role = gr["groups"][0]["rows"][k]["role"] if gr["groups"] else "candidate"
+            cells = []
+            for g in gr["groups"]:
+                cell = g["rows"][k]
+                cells.append((f"**{cell['text']}**" if cell["best"] else cell["text"]) + f" {cell['ci']}")
+            rows.append([md_escape(system) + _role_mark(role)] + cells)
+        lines += _table(head, rows)
+        _figure(lines, run, figures, "groups")
+
+    # junk and length
+    q = findings.quality(run)
+    lines += ["", "## Length and junk", ""]
+    lines += [
+        f"Length is part of the answer: longer summaries earn ROUGE recall. Mean words per summary, the mean "
+        f"ratio to the reference length (flagged beyond {q['length_ratio']:g}x either way), {q['label']} x100 per "
+        "10 summary words"
+        + (
+            f", and {q['matched_label']} (every summary cut to its reference length, as ROUGE-1.5.5's -l)"
+            if q["has_matched"]
+            else ""
+        )
+        + ". Junk summaries (empty, whitespace or punctuation only) are scored 0.",
+        "",
+    ]
+    head = ["System", "words", "x reference", f"{q['label']} per 10 words"]
+    if q["has_matched"]:
+        head.append(str(q["matched_label"]))
+    head.append("flags")
+    rows = []
+    for r in q["rows"]:
+        cells = [md_escape(r["system"]) + _role_mark(r["role"]), r["words_text"], r["ratio_text"], r["per_words_text"]]
+        if q["has_matched"]:
+            cells.append(r["matched_text"])
+        cells.append(md_escape("; ".join(r["flags"])) if r["flags"] else "")
+        rows.append(cells)
+    lines += _table(head, rows)
+    if q["empty_references"]:
+        lines += ["", f"{q['empty_references']} empty or punctuation-only references were dropped."]
 
     # lengths
     lt = model.length_table(run)
-    lines += ["", "## Length", ""]
     if lt["metrics"]:
-        lines += ["Means per summary; the references row measures the reference summaries the same way.", ""]
+        lines += [
+            "",
+            "Length statistics per summary; the references row measures the reference summaries the same way.",
+            "",
+        ]
         lines += _table(
             ["System"] + lt["labels"],
             [
@@ -182,6 +275,25 @@ def render_markdown(run: Run, figures: Mapping[str, Any] | None = None) -> str:
         )
     _figure(lines, run, figures, "lengths")
     _figure(lines, run, figures, "rouge_vs_length")
+
+    # significance
+    lines += ["", "## Significance", ""]
+    calls = model.close_calls(run)
+    if not run.comparisons:
+        lines.append("_No pairwise tests in this run._")
+    elif calls:
+        lines += [
+            f"Statistical ties: pairs the tests cannot separate at {h['confidence']} (Holm-adjusted).",
+            "",
+        ]
+        lines += [f"- {md_escape(c['verdict'])}" for c in calls[:MAX_CLOSE_CALLS]]
+        if len(calls) > MAX_CLOSE_CALLS:
+            lines.append(f"- … and {len(calls) - MAX_CLOSE_CALLS} more (see significance.json)")
+    else:
+        lines.append("Every tested pair differs significantly.")
+    if h.get("tests_note"):
+        lines += ["", md_escape(h["tests_note"])]
+    _figure(lines, run, figures, "significance")
 
     # extractiveness
     et = model.extractiveness_table(run)
@@ -216,6 +328,7 @@ def render_markdown(run: Run, figures: Mapping[str, Any] | None = None) -> str:
     drill_down = model.drill_down_note(run)
     if drill_down:
         lines += ["", "## Documents", "", drill_down]
+    lines += ["", "## Run", ""] + _run_facts(run)
     lines += [
         "",
         "---",

@@ -125,47 +125,99 @@ def _comparison_index(run: Run) -> dict[tuple[str, str, str], Comparison]:
     return index
 
 
+def short_label(label: str, limit: int = 20) -> str:
+    """``label`` cut to ``limit`` characters with an ellipsis in the middle (the start and the end of a
+    label are what tells systems apart: ``embedding-cen…-mmr-3``); unchanged when it fits."""
+    if len(label) <= limit:
+        return label
+    head = (limit - 1) * 2 // 3
+    return label[:head] + "…" + label[len(label) - (limit - 1 - head) :]
+
+
+def _own_cell(run: Run, system: str, metric: str) -> dict[str, Any] | None:
+    """The mean over the system's own scored documents, when it differs from the common-set mean."""
+    agg = run.aggregate(system, metric)
+    own = getattr(agg, "own_mean", None) if agg is not None else None
+    own_n = getattr(agg, "own_n", None) if agg is not None else None
+    if own is None or not math.isfinite(own) or own_n is None or own_n == agg.n:  # type: ignore[union-attr]
+        return None
+    return {"metric": metric, "mean": own, "n": own_n, "text": fmt(metric, own)}
+
+
 def leaderboard(run: Run) -> dict[str, Any]:
-    """Systems ranked by the primary metric x the ROUGE F metrics, mean and CI; the best mean per
-    column is flagged ``best``, and systems the significance tests cannot tell from the best are
-    flagged ``tied``."""
+    """The ranking: contestants (candidates and baselines) by the primary metric, over the common
+    document set, x the ROUGE F metrics (and the length-matched primary metric when scored), mean and
+    CI; bounds (upper and lower) apart in ``bounds``, never ranked. ``best`` marks the best *candidate*
+    per column; ``tied`` the candidates the tests cannot tell from it (:func:`.findings.tied_with_best`).
+    Each row has its role, coverage (documents scored / corpus), own-document means when coverage is
+    partial, and flags (coverage, length, junk)."""
+    from .findings import length_flag, tied_with_best
+
     metrics = list(run.f_metrics)
+    primary = run.primary_metric
+    if primary and f"{primary}_lm" in run.scores.columns:
+        metrics.append(f"{primary}_lm")
     bw = best_worst(run)
     failures: dict[str | None, int] = {}
     for f in run.failures:
         failures[f.system] = failures.get(f.system, 0) + 1
-    rows = []
-    for rank, s in enumerate(system_order(run), 1):
-        cells = [_cell(run, s, m) for m in metrics]
-        docs = int(run.scores.mask(s).sum())
-        rows.append(
-            {
-                "rank": rank,
-                "system": s,
-                "cells": cells,
-                "docs": docs,
-                "failures": failures.get(s, 0),
-                **bw.get(s, {"best": None, "worst": None}),
-            }
-        )
-    tests = _comparison_index(run)
+    total = max(run.manifest.corpus.documents, run.document_count, len(run.scores.document_ids()))
+    entries = {e.label: e for e in run.manifest.systems}
+
+    def row(s: str, rank: int | None) -> dict[str, Any]:
+        docs = len(set(np.asarray(run.scores.doc_ids)[run.scores.mask(s)].tolist()))
+        partial = docs < total
+        flags = []
+        if partial:
+            flags.append(f"{docs:,}/{total:,} docs")
+        length = length_flag(run, s)
+        if length:
+            flags.append(length)
+        entry = entries.get(s)
+        if entry is not None and sum(entry.junk.values()):
+            flags.append(f"{sum(entry.junk.values())} junk")
+        if entry is not None and entry.constant:
+            flags.append("same summary everywhere")
+        own = [_own_cell(run, s, m) for m in metrics] if partial else None
+        return {
+            "rank": rank,
+            "system": s,
+            "short": short_label(s),
+            "role": run.role(s),
+            "cells": [_cell(run, s, m) for m in metrics],
+            "docs": docs,
+            "coverage": docs / total if total else math.nan,
+            "partial": partial,
+            "own": own if own and any(c is not None for c in own) else None,
+            "failures": failures.get(s, 0),
+            "flags": flags,
+            **bw.get(s, {"best": None, "worst": None}),
+        }
+
+    ranked = [s for s in system_order(run) if run.role(s) not in ("upper-bound", "lower-bound")]
+    rows = [row(s, k) for k, s in enumerate(ranked, 1)]
+    bounds = [row(s, None) for s in system_order(run) if run.role(s) in ("upper-bound", "lower-bound")]
     for k, m in enumerate(metrics):
-        finite = [row["cells"][k]["mean"] for row in rows if math.isfinite(row["cells"][k]["mean"])]
-        if not finite:
+        candidates = [r for r in rows if r["role"] == "candidate" and math.isfinite(r["cells"][k]["mean"])]
+        if not candidates:
             continue
-        top = max(finite)
-        leaders = [row["system"] for row in rows if row["cells"][k]["mean"] == top]
-        for row in rows:
-            cell = row["cells"][k]
+        top = max(r["cells"][k]["mean"] for r in candidates)
+        tied = set(tied_with_best(run, m)) if m in {c.metric for c in run.comparisons} else set()
+        for r in candidates:
+            cell = r["cells"][k]
             cell["best"] = cell["mean"] == top
-            if not cell["best"] and math.isfinite(cell["mean"]):
-                pairs = [tests.get((m, lead, row["system"])) for lead in leaders]
-                cell["tied"] = any(c is not None and not is_significant(c, run.confidence) for c in pairs)
+            cell["tied"] = not cell["best"] and r["system"] in tied
+    from .findings import common_count
+
     return {
         "metrics": metrics,
         "labels": [metric_label(m) for m in metrics],
         "rows": rows,
-        "primary_metric": run.primary_metric,
+        "bounds": bounds,
+        "primary_metric": primary,
+        "common": common_count(run),
+        "documents": total,
+        "baseline": run.baseline,
     }
 
 
