@@ -178,7 +178,7 @@ def leaderboard(run: Run) -> dict[str, Any]:
             flags.append(f"{sum(entry.junk.values())} junk")
         if entry is not None and entry.constant:
             flags.append("same summary everywhere")
-        own = [_own_cell(run, s, m) for m in metrics] if partial else None
+        own = [_own_cell(run, s, m) for m in metrics]
         return {
             "rank": rank,
             "system": s,
