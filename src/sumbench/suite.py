@@ -42,6 +42,7 @@ __all__ = [
     "ConfiguredSummarizer",
     "configure_summarizer",
     "CorpusConfig",
+    "ReportConfig",
     "ResolvedSuite",
     "ScoringConfig",
     "SuiteConfig",
@@ -124,6 +125,17 @@ class ScoringConfig:
 
 
 @dataclass(frozen=True)
+class ReportConfig:
+    """How the reports judge what they show (``[report]``); none of it changes a score.
+
+    ``length_ratio``: a system whose summaries are on average more than this many times the reference
+    length, or less than its inverse, is flagged.
+    """
+
+    length_ratio: float = 1.5
+
+
+@dataclass(frozen=True)
 class SuiteConfig:
     name: str
     seed: int
@@ -133,6 +145,7 @@ class SuiteConfig:
     path: Path | None = None
     baseline: str | None = None
     run: RunConfig = field(default_factory=RunConfig)
+    report: ReportConfig = field(default_factory=ReportConfig)
 
     @property
     def base_dir(self) -> Path:
@@ -145,7 +158,7 @@ class SuiteConfig:
         return data
 
 
-_TOP_KEYS = {"name", "seed", "baseline", "corpus", "summarizers", "scoring", "run"}
+_TOP_KEYS = {"name", "seed", "baseline", "corpus", "summarizers", "scoring", "run", "report"}
 _PATH_PARAM_SUFFIXES = ("_file", "_path", "_dir")
 
 
@@ -174,6 +187,7 @@ def parse_suite(data: dict[str, Any], path: Path | None = None) -> SuiteConfig:
     summarizers = _summarizers(data.get("summarizers"), where, base_dir)
     scoring = _scoring(data.get("scoring", {}), where)
     run = _run(data.get("run", {}), where)
+    report = _report(data.get("report", {}), where)
     baseline = data.get("baseline")
     if baseline is not None:
         _expect(baseline, str, where, "baseline")
@@ -183,7 +197,7 @@ def parse_suite(data: dict[str, Any], path: Path | None = None) -> SuiteConfig:
         chosen = next(s for s in summarizers if s.label == baseline)
         if chosen.role not in (None, "baseline"):
             raise SuiteError(f"{where}: baseline {baseline!r} has role {chosen.role!r}; a baseline cannot be a bound")
-    return SuiteConfig(name, seed, corpus, summarizers, scoring, path, baseline, run)
+    return SuiteConfig(name, seed, corpus, summarizers, scoring, path, baseline, run, report)
 
 
 def _no_unknown(table: dict[str, Any], known: set[str], where: str, table_name: str) -> None:
@@ -365,6 +379,18 @@ def _scoring(table: Any, where: str) -> ScoringConfig:
         if not 0 < values["confidence"] < 1:
             raise SuiteError(f"{where}: [scoring] confidence must be between 0 and 1, e.g. 0.95")
     return ScoringConfig(**values)
+
+
+def _report(table: Any, where: str) -> ReportConfig:
+    _expect(table, dict, where, "[report]")
+    _no_unknown(table, set(ReportConfig.__dataclass_fields__), where, "report")
+    values = dict(table)
+    if "length_ratio" in values:
+        _expect(values["length_ratio"], (int, float), where, "[report] length_ratio")
+        if values["length_ratio"] <= 1:
+            raise SuiteError(f"{where}: [report] length_ratio must be above 1, e.g. 1.5")
+        values["length_ratio"] = float(values["length_ratio"])
+    return ReportConfig(**values)
 
 
 def _positive(value: Any, kind: type | tuple[type, ...], where: str, key: str) -> Any:
