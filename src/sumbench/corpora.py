@@ -723,8 +723,8 @@ def stratified_sample(groups: Mapping[str | None, Sequence[str]], size: int, see
     out: list[str] = []
     for g in names:
         ids = groups[g]
-        picks = rng.choice(len(ids), size=counts[g], replace=False) if counts[g] else []
-        out.extend(ids[k] for k in sorted(int(k) for k in picks))
+        picks: list[int] = rng.choice(len(ids), size=counts[g], replace=False).tolist() if counts[g] else []
+        out.extend(ids[k] for k in sorted(picks))
     return out
 
 

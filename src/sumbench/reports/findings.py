@@ -481,22 +481,22 @@ def groups(run: Run, metric: str | None = None) -> dict[str, Any] | None:
         intervals = stats.bootstrap_ci(
             sub, n_samples=max(run.manifest.bootstrap_samples, 1), confidence=run.confidence, seed=run.manifest.seed
         )
-        rows = []
+        rows: list[dict[str, Any]] = []
         for s, iv in zip(systems, intervals):
             rows.append(
                 {
                     "system": s,
                     "role": run.role(s),
-                    "mean": iv.mean,
+                    "mean": float(iv.mean),
                     "text": fmt(metric, iv.mean),
                     "ci": f"[{fmt(metric, iv.low)}, {fmt(metric, iv.high)}]" if iv.n else "",
                     "n": iv.n,
                     "best": False,
                 }
             )
-        ranked = [r for r in rows if r["role"] == "candidate" and math.isfinite(r["mean"])]
+        ranked = [r for r in rows if r["role"] == "candidate" and math.isfinite(float(r["mean"]))]
         if ranked:
-            top = max(r["mean"] for r in ranked)
+            top = max(float(r["mean"]) for r in ranked)
             for r in ranked:
                 r["best"] = r["mean"] == top
         out_groups.append(

@@ -5,10 +5,8 @@ escaped or formatted for a particular output beyond the number formatting of :fu
 
 from __future__ import annotations
 
-import hashlib
 import math
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -18,6 +16,14 @@ from sumbench.scoring.extractiveness import EXTRACTIVENESS_COLUMNS
 from sumbench.scoring.lengths import LENGTH_COLUMNS
 
 from .common import article_words, fmt, metric_label, reference_lengths, system_order
+from .drilldown import (  # re-exported: the drill-down lives in drilldown.py
+    DRILL_DOWN_DOCUMENTS,
+    anchor_ids,
+    drill_down_documents,
+    drill_down_note,
+    highlight,
+    reference_ngrams,
+)
 from .verdicts import is_close_call, is_significant, verdict
 
 __all__ = [
@@ -71,29 +77,6 @@ def header(run: Run) -> dict[str, Any]:
         "primary_metric": primary,
         "primary_label": metric_label(primary) if primary else "–",
     }
-
-
-# --- anchors ---------------------------------------------------------------------------
-def anchor_ids(doc_ids: Iterable[str], prefix: str = "doc-") -> dict[str, str]:
-    """A unique, HTML-id and URL-fragment safe anchor per document id.
-
-    Ids made only of ``[A-Za-z0-9_-]`` keep their text (``doc-<id>``); others are
-    reduced to those characters and get a short hash of the original id, so two
-    different ids never share an anchor.
-    """
-    out: dict[str, str] = {}
-    used: set[str] = set()
-    for doc_id in doc_ids:
-        safe = re.sub(r"[^A-Za-z0-9_-]+", "-", doc_id).strip("-")[:60]
-        anchor = prefix + safe
-        if safe != doc_id or not safe:
-            anchor += ("-" if safe else "") + hashlib.sha1(doc_id.encode("utf-8")).hexdigest()[:8]
-        base, k = anchor, 2
-        while anchor in used:
-            anchor, k = f"{base}-{k}", k + 1
-        used.add(anchor)
-        out[doc_id] = anchor
-    return out
 
 
 # --- tables ----------------------------------------------------------------------------
@@ -174,8 +157,9 @@ def leaderboard(run: Run) -> dict[str, Any]:
         if length:
             flags.append(length)
         entry = entries.get(s)
-        if entry is not None and sum(entry.junk.values()):
-            flags.append(f"{sum(entry.junk.values())} junk")
+        junk = sum(int(v) for v in entry.junk.values()) if entry is not None else 0
+        if junk:
+            flags.append(f"{junk} junk")
         if entry is not None and entry.constant:
             flags.append("same summary everywhere")
         own = [_own_cell(run, s, m) for m in metrics]
@@ -337,88 +321,3 @@ def best_worst(run: Run) -> dict[str, dict[str, Any]]:
             value = float(column[k])  # the first such row in file order, like max() / min()
             out[s][kind] = {"doc_id": run.scores.doc_ids[k], "value": value, "text": fmt(pm, value)}
     return out
-
-
-# --- the drill-down's budget -------------------------------------------------------------------
-#: How many documents the drill-down of ``report.html`` embeds at most (beyond each system's best and
-#: worst): a larger run shows a seeded sample.
-DRILL_DOWN_DOCUMENTS = 300
-
-
-def drill_down_documents(run: Run, budget: int = DRILL_DOWN_DOCUMENTS) -> frozenset[str] | None:
-    """The documents the drill-down embeds when the run has more than ``budget``: each system's best and
-    worst on the primary metric, and a seeded random sample (the manifest's seed) of the other scored
-    documents up to ``budget`` in all. None when every document fits.
-
-    Needs only the scores and the manifest, so it can choose what :func:`~sumbench.runfolder.load_run`
-    keeps (its ``keep_documents``) before any text is read.
-    """
-    if budget < 0:
-        raise ValueError(f"the drill-down budget should be 0 or more documents, got {budget}")
-    scored = run.scores.document_ids()
-    if max(run.manifest.corpus.documents, len(scored), run.document_count) <= budget:
-        return None
-    keep: set[str] = set()
-    for extremes in best_worst(run).values():
-        keep.update(extremes[kind]["doc_id"] for kind in ("best", "worst"))
-    rest = [d for d in scored if d not in keep]
-    size = min(max(budget - len(keep), 0), len(rest))
-    if size:
-        rng = np.random.default_rng(run.manifest.seed % 2**64)
-        keep.update(rest[k] for k in rng.choice(len(rest), size=size, replace=False).tolist())
-    return frozenset(keep)
-
-
-def drill_down_note(run: Run) -> str | None:
-    """The sentence that says the drill-down shows only some documents (None when it shows them all)."""
-    if not run.partial:
-        return None
-    return (
-        f"The drill-down shows {len(run.documents):,} of {run.document_count:,} documents: each system's best "
-        "and worst, and a random sample; scores.csv has every document."
-    )
-
-
-# --- highlighting ----------------------------------------------------------------------
-_TOKEN = re.compile(r"[A-Za-z0-9]+")
-
-
-def reference_ngrams(references: Sequence[str], n: int = 2) -> set[tuple[str, ...]]:
-    grams: set[tuple[str, ...]] = set()
-    for ref in references:
-        toks = [t.lower() for t in _TOKEN.findall(ref)]
-        grams.update(tuple(toks[k : k + n]) for k in range(len(toks) - n + 1))
-    return grams
-
-
-def highlight(text: str, grams: set[tuple[str, ...]], n: int = 2) -> list[tuple[str, bool]]:
-    """Split ``text`` into ``(segment, marked)`` pieces, marking every run of words
-    that belongs to an n-gram (default bigram, lower-cased ``[A-Za-z0-9]+`` words)
-    found in ``grams``.  The pieces concatenate back to ``text`` exactly; they are
-    raw text, for the template to escape."""
-    matches = list(_TOKEN.finditer(text))
-    toks = [m.group(0).lower() for m in matches]
-    marked = [False] * len(toks)
-    for k in range(len(toks) - n + 1):
-        if tuple(toks[k : k + n]) in grams:
-            for j in range(k, k + n):
-                marked[j] = True
-    segments: list[tuple[str, bool]] = []
-    pos = 0
-    k = 0
-    while k < len(toks):
-        if not marked[k]:
-            k += 1
-            continue
-        start = matches[k].start()
-        while k + 1 < len(toks) and marked[k + 1]:
-            k += 1
-        end = matches[k].end()
-        if start > pos:
-            segments.append((text[pos:start], False))
-        segments.append((text[start:end], True))
-        pos = end
-        k += 1
-    if pos < len(text):
-        segments.append((text[pos:], False))
-    return segments

@@ -43,7 +43,7 @@ def reference_length(doc: Document) -> int:
     return max(1, round(sum(counts) / len(counts))) if counts else 1
 
 
-class _Joined(dict):  # type: ignore[type-arg]
+class _Joined(dict[str, Any]):
     """A raw ROUGE result with its length-matched one beside it (``matched``)."""
 
     def __init__(self, raw: dict[str, Any], matched: dict[str, Any]) -> None:
@@ -53,7 +53,7 @@ class _Joined(dict):  # type: ignore[type-arg]
 
 def _safe(scorer: Any, target: list[str], prediction: str) -> dict[str, Any] | Exception:
     try:
-        return scorer.score_multi(target, prediction)  # type: ignore[no-any-return]
+        return scorer.score_multi(target, prediction)
     except Exception as exc:  # noqa: BLE001 - recorded per document
         return exc
 
