@@ -1,43 +1,87 @@
 """Plain sentences about the pairwise tests of ``significance.json``, written at report time.
 
 The run folder keeps numbers only (:class:`~sumbench.runfolder.Comparison`); everything a report says
-about a comparison is decided here, from those numbers and one confidence level: whether the pair
-differs (:func:`is_significant`), whether it is a close call (:func:`is_close_call`) and the sentence
-that states it (:func:`verdict`).
+about a comparison is decided here, from those numbers, at the level the test was run at: whether the
+pair differs (:func:`is_significant`), whether it is a close call (:func:`is_close_call`: one meaning,
+a pair the tests cannot separate) and the sentence that states it (:func:`verdict`).
+
+A sentence never contradicts the interval it quotes. Records written by this sumbench quote the
+Holm-consistent interval with the Holm-adjusted bootstrap p, and both come from the procedure that made
+the decision (:mod:`sumbench.scoring.stats`): the pair "beats" exactly when that interval excludes 0,
+exactly when the adjusted p is below ``1 - confidence``. Older records have no adjusted interval: they
+quote the unadjusted interval with the unadjusted bootstrap p and call a winner only when both exclude
+0 / fall below ``1 - confidence``; when those two disagree (older files computed them apart), the
+sentence says so and calls no winner.
 """
 
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 from sumbench.runfolder import Comparison
+from sumbench.scoring.stats import alpha_of, smallest_adjusted_p
 
 from .common import metric_label
 
-__all__ = ["CLOSE_P", "is_close_call", "is_significant", "verdict"]
-
-#: A significant pair whose Holm-adjusted permutation p is at least this is still a close call.
-CLOSE_P = 0.01
+__all__ = ["is_close_call", "is_significant", "verdict"]
 
 
-def _level(c: Comparison, confidence: float | None) -> float:
-    level = c.confidence if confidence is None else float(confidence)
+def _check_level(c: Comparison, confidence: float | None) -> None:
+    """A comparison is judged only at the level it was tested at (its interval and p are for that level)."""
+    if confidence is None:
+        return
+    level = float(confidence)
     if not 0.0 < level < 1.0:
         raise ValueError(f"confidence must be strictly between 0 and 1; got {confidence!r}")
-    return level
+    if round(level, 12) != round(c.confidence, 12):
+        raise ValueError(
+            f"{c.a} vs {c.b} on {c.metric} was tested at {c.confidence:g}; it cannot be judged at {level:g} "
+            "(its interval and p are for the level it was run at)"
+        )
+
+
+def _comparable(c: Comparison) -> bool:
+    return c.n > 0 and not math.isnan(c.diff)
+
+
+def _excludes_zero(low: float, high: float) -> bool:
+    return low > 0 or high < 0
+
+
+def _below(p: float, c: Comparison) -> bool:
+    """``p < 1 - confidence`` with the level as an exact decimal (0.95 -> 1/20)."""
+    return not math.isnan(p) and Fraction(p) < alpha_of(c.confidence)
+
+
+def _old_decision(c: Comparison) -> bool | None:
+    """A record without the adjusted interval: True when its unadjusted interval excludes 0 and its
+    unadjusted bootstrap p is below ``1 - confidence``, False when neither, None when they disagree."""
+    excludes = _excludes_zero(c.diff_low, c.diff_high)
+    below = _below(c.p_bootstrap, c)
+    return excludes if excludes == below else None
 
 
 def is_significant(c: Comparison, confidence: float | None = None) -> bool:
-    """Whether the pair differs at ``confidence`` (default: the level the test was run at): its
-    Holm-adjusted permutation p is below ``1 - confidence``. A pair with no shared document never is."""
-    return c.n > 0 and c.p_permutation_holm < 1.0 - _level(c, confidence)
+    """Whether the pair differs: the stored Holm paired-bootstrap decision (``c.significant``), which
+    agrees exactly with the Holm-adjusted interval and p the verdict quotes. For an older record
+    without the adjusted interval: the unadjusted interval excludes 0 and the unadjusted bootstrap p
+    is below ``1 - confidence``. A pair with no shared document never differs.
+
+    ``confidence`` may only repeat the level the test was run at (``c.confidence``); any other level
+    raises ``ValueError``."""
+    _check_level(c, confidence)
+    if not _comparable(c):
+        return False
+    if c.adjusted:
+        return bool(c.significant)
+    return _old_decision(c) is True
 
 
 def is_close_call(c: Comparison, confidence: float | None = None) -> bool:
-    """The one definition of a close call, used by every report: a pair the tests cannot separate (not
-    :func:`significant <is_significant>` at ``confidence``), or can only barely (its Holm-adjusted
-    permutation p, the p every verdict shows, is at least :data:`CLOSE_P` = 0.01)."""
-    return not is_significant(c, confidence) or c.p_permutation_holm >= CLOSE_P
+    """The one definition of a close call, used by every report: a statistical tie, a pair the tests
+    cannot separate (``not`` :func:`is_significant`)."""
+    return not is_significant(c, confidence)
 
 
 def _is_rouge(metric: str) -> bool:
@@ -45,13 +89,34 @@ def _is_rouge(metric: str) -> bool:
 
 
 def _value(x: float, metric: str) -> str:
-    return f"{100.0 * x:+.2f}" if _is_rouge(metric) else f"{x:+.3g}"
+    """ROUGE in points with two decimals (more when those would show a non-zero value as 0, so an
+    interval end never looks like it touches 0 when it does not); other metrics to 3 digits."""
+    if not _is_rouge(metric):
+        return f"{x:+.3g}"
+    points = 100.0 * x
+    for decimals in range(2, 10):
+        text = f"{points:+.{decimals}f}"
+        if points == 0 or float(text) != 0:
+            return text
+    return f"{points:+.2e}"
 
 
-def _p(p: float) -> str:
+def _p(p: float, c: Comparison, family: int) -> str:
+    """``p=...`` with two significant digits, more when rounding would move it across ``1 - confidence``;
+    a p of 0 (no resample on the far side of 0) is shown as below the resolution of the resampling."""
+    if p == 0:
+        if c.n_samples > 0:
+            bound = smallest_adjusted_p(max(family, 1), c.n_samples)
+            return "p<0.001" if bound < 0.001 else f"p<{bound:.2g}"
+        return "p<0.001"
     if p < 0.001:
         return "p<0.001"
-    return f"p={p:.2f}" if p >= 0.01 else f"p={p:.3f}"
+    below = _below(p, c)
+    for digits in range(2, 8):
+        text = f"{p:.{digits}g}"
+        if _below(float(text), c) == below:
+            return f"p={text}"
+    return f"p={p!r}"
 
 
 def _percent(confidence: float) -> str:
@@ -59,32 +124,52 @@ def _percent(confidence: float) -> str:
 
 
 def verdict(c: Comparison, confidence: float | None = None) -> str:
-    """One plain sentence about a pair.
+    """One plain sentence about a pair, at the level it was tested at (``confidence`` may only repeat it).
 
-    Significance is :func:`is_significant` at ``confidence`` (default: ``c.confidence``); the interval
-    shown is the one computed at ``c.confidence`` and the p shown is the Holm-adjusted permutation p.
-    ROUGE metrics (names starting with ``rouge``) are shown in points (x100). When a system wins, the
-    difference and interval are stated from the winner's side.
+    Records written by this sumbench::
+
+        lead-3 beats supervised-3 on ROUGE-2 F at 95% (+1.26 points, Holm-adjusted 95% CI +0.04 to +2.47,
+        Holm-adjusted p=0.012).
+        X and Y are not distinguishable on ROUGE-2 F at 95% (difference +0.40 points, Holm-adjusted 95% CI
+        -0.30 to +1.10, Holm-adjusted p=0.41).
+
+    The interval is the Holm-consistent one (``adj_low``/``adj_high``): it excludes 0 exactly when the
+    pair is significant. Older records quote the unadjusted interval and bootstrap p, labelled
+    "unadjusted". ROUGE metrics (names starting with ``rouge``) are shown in points (x100). When a system
+    wins, the difference and interval are stated from the winner's side.
     """
-    level = _level(c, confidence)
+    _check_level(c, confidence)
     metric = metric_label(c.metric)
-    if c.n == 0 or math.isnan(c.diff):
+    if not _comparable(c):
         return f"{c.a} and {c.b} cannot be compared on {metric}: no document was scored for both."
     unit = " points" if _is_rouge(c.metric) else ""
-    ci_label = _percent(c.confidence)
-    p_text = "Holm-adjusted " + _p(c.p_permutation_holm)
-    if not is_significant(c, level):
-        return (
-            f"{c.a} and {c.b} are not distinguishable on {metric} at {_percent(level)} "
-            f"(difference {_value(c.diff, c.metric)}{unit}, {ci_label} CI "
-            f"{_value(c.diff_low, c.metric)} to {_value(c.diff_high, c.metric)}, {p_text})."
-        )
-    if c.diff > 0:
-        winner, loser, diff, low, high = c.a, c.b, c.diff, c.diff_low, c.diff_high
+    level = _percent(c.confidence)
+    decision: bool | None
+    if c.adjusted:
+        low, high, p, family, label = c.adj_low, c.adj_high, c.p_bootstrap_holm, c.family, "Holm-adjusted"
+        decision = bool(c.significant)
     else:
-        winner, loser, diff, low, high = c.b, c.a, -c.diff, -c.diff_high, -c.diff_low
+        low, high, p, family, label = c.diff_low, c.diff_high, c.p_bootstrap, 1, "unadjusted"
+        decision = _old_decision(c)
+    p_text = f"{label} {_p(p, c, family)}"
+    if not decision:
+        interval = f"{label} {level} CI {_value(low, c.metric)} to {_value(high, c.metric)}"
+        if decision is None:
+            return (
+                f"{c.a} and {c.b} are a borderline call on {metric} at {level} (difference "
+                f"{_value(c.diff, c.metric)}{unit}, {interval}, {p_text}: this older record's interval and p "
+                "disagree, so no winner is called)."
+            )
+        return (
+            f"{c.a} and {c.b} are not distinguishable on {metric} at {level} "
+            f"(difference {_value(c.diff, c.metric)}{unit}, {interval}, {p_text})."
+        )
+    if low > 0:
+        winner, loser, diff, low, high = c.a, c.b, c.diff, low, high
+    else:
+        winner, loser, diff, low, high = c.b, c.a, -c.diff, -high, -low
     return (
-        f"{winner} beats {loser} on {metric} at {_percent(level)} "
-        f"({_value(diff, c.metric)}{unit}, {ci_label} CI "
+        f"{winner} beats {loser} on {metric} at {level} "
+        f"({_value(diff, c.metric)}{unit}, {label} {level} CI "
         f"{_value(low, c.metric)} to {_value(high, c.metric)}, {p_text})."
     )

@@ -1,0 +1,340 @@
+"""The drill-down of ``report.html``: which documents it embeds (its budget), their anchors, and what
+each shows, as plain data.
+
+A document shows every system's summary first (the ``<mark>``-ed spans are the word pairs the summary
+shares with a reference), then its references, then the article split into sentences; each summary
+lists the article sentences it copied from (:func:`copied_sentences`), which the page marks on demand.
+Corpus and summarizer strings stay plain text here: highlighting is a list of ``(text, marked)``
+segments and the article a list of ``(text, is_sentence)`` pieces, for the template to escape.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from sumbench.runfolder import DocumentEntry, Run
+from sumbench.text import split_sentences, words
+
+from .common import fmt, metric_label
+
+__all__ = [
+    "DRILL_DOWN_DOCUMENTS",
+    "FUNCTION_WORDS",
+    "LEDE_CHARS",
+    "anchor_ids",
+    "article_sentences",
+    "copied_sentences",
+    "display_scale",
+    "drill_down",
+    "drill_down_documents",
+    "drill_down_note",
+    "highlight",
+    "lede",
+    "reference_ngrams",
+    "score_label",
+]
+
+# --- the drill-down's budget -------------------------------------------------------------------
+#: How many documents the drill-down of ``report.html`` embeds at most (beyond each system's best and
+#: worst): a larger run shows a seeded sample.
+DRILL_DOWN_DOCUMENTS = 300
+
+
+def drill_down_documents(run: Run, budget: int = DRILL_DOWN_DOCUMENTS) -> frozenset[str] | None:
+    """The documents the drill-down embeds when the run has more than ``budget``: each system's best and
+    worst on the primary metric, and a seeded random sample (the manifest's seed) of the other scored
+    documents up to ``budget`` in all. None when every document fits.
+
+    Needs only the scores and the manifest, so it can choose what :func:`~sumbench.runfolder.load_run`
+    keeps (its ``keep_documents``) before any text is read.
+    """
+    from .model import best_worst  # model re-exports this module's names: import it when called
+
+    if budget < 0:
+        raise ValueError(f"the drill-down budget should be 0 or more documents, got {budget}")
+    scored = run.scores.document_ids()
+    if max(run.manifest.corpus.documents, len(scored), run.document_count) <= budget:
+        return None
+    keep: set[str] = set()
+    for extremes in best_worst(run).values():
+        keep.update(extremes[kind]["doc_id"] for kind in ("best", "worst"))
+    rest = [d for d in scored if d not in keep]
+    size = min(max(budget - len(keep), 0), len(rest))
+    if size:
+        rng = np.random.default_rng(run.manifest.seed % 2**64)
+        keep.update(rest[k] for k in rng.choice(len(rest), size=size, replace=False).tolist())
+    return frozenset(keep)
+
+
+def drill_down_note(run: Run) -> str | None:
+    """The sentence that says the drill-down shows only some documents (None when it shows them all)."""
+    if not run.partial:
+        return None
+    return (
+        f"The drill-down shows {len(run.documents):,} of {run.document_count:,} documents: each system's best "
+        "and worst, and a random sample; scores.csv has every document."
+    )
+
+
+# --- anchors ---------------------------------------------------------------------------
+def anchor_ids(doc_ids: Iterable[str], prefix: str = "doc-") -> dict[str, str]:
+    """A unique, HTML-id and URL-fragment safe anchor per document id.
+
+    Ids made only of ``[A-Za-z0-9_-]`` keep their text (``doc-<id>``); others are
+    reduced to those characters and get a short hash of the original id, so two
+    different ids never share an anchor.
+    """
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for doc_id in doc_ids:
+        safe = re.sub(r"[^A-Za-z0-9_-]+", "-", doc_id).strip("-")[:60]
+        anchor = prefix + safe
+        if safe != doc_id or not safe:
+            anchor += ("-" if safe else "") + hashlib.sha1(doc_id.encode("utf-8")).hexdigest()[:8]
+        base, k = anchor, 2
+        while anchor in used:
+            anchor, k = f"{base}-{k}", k + 1
+        used.add(anchor)
+        out[doc_id] = anchor
+    return out
+
+
+# --- highlighting ----------------------------------------------------------------------
+_TOKEN = re.compile(r"[A-Za-z0-9]+")
+
+
+def _tokens(text: str) -> list[str]:
+    return [t.lower() for t in _TOKEN.findall(text)]
+
+
+def _ngrams(toks: Sequence[str], n: int = 2) -> set[tuple[str, ...]]:
+    return {tuple(toks[k : k + n]) for k in range(len(toks) - n + 1)}
+
+
+def reference_ngrams(references: Sequence[str], n: int = 2) -> set[tuple[str, ...]]:
+    """Every n-gram (default bigram) of lower-cased ``[A-Za-z0-9]+`` words of the references."""
+    grams: set[tuple[str, ...]] = set()
+    for ref in references:
+        grams.update(_ngrams(_tokens(ref), n))
+    return grams
+
+
+#: Words too common to make a shared word pair worth marking on their own (``in the``, ``to a``).
+FUNCTION_WORDS = frozenset(
+    """a an and are as at be been but by did do does for from had has have he her his i if in into is it
+    its me my no not of on or our s she so t than that the their them then there these they this those to
+    us was we were what when which who will with would you your""".split()
+)
+_SENTENCE_END = re.compile(r"[.!?]")
+
+
+def highlight(
+    text: str,
+    grams: set[tuple[str, ...]],
+    n: int = 2,
+    *,
+    skip_words: frozenset[str] = frozenset(),
+    within_sentences: bool = False,
+) -> list[tuple[str, bool]]:
+    """Split ``text`` into ``(segment, marked)`` pieces, marking every run of words
+    that belongs to an n-gram (default bigram, lower-cased ``[A-Za-z0-9]+`` words)
+    found in ``grams``.  The pieces concatenate back to ``text`` exactly; they are
+    raw text, for the template to escape.
+
+    For a restrained highlight: an n-gram made only of ``skip_words`` (``in the``) marks nothing, and
+    with ``within_sentences`` neither does one that spans a sentence end (``found . The``)."""
+    matches = list(_TOKEN.finditer(text))
+    toks = [m.group(0).lower() for m in matches]
+    marked = [False] * len(toks)
+    linked = [False] * len(toks)  # token k and k + 1 are in one marked n-gram: one <mark> spans both
+    for k in range(len(toks) - n + 1):
+        gram = tuple(toks[k : k + n])
+        if gram not in grams or (skip_words and all(t in skip_words for t in gram)):
+            continue
+        if within_sentences and any(
+            _SENTENCE_END.search(text, matches[j].end(), matches[j + 1].start()) for j in range(k, k + n - 1)
+        ):
+            continue
+        for j in range(k, k + n):
+            marked[j] = True
+            linked[j] = linked[j] or j < k + n - 1
+    segments: list[tuple[str, bool]] = []
+    pos = 0
+    k = 0
+    while k < len(toks):
+        if not marked[k]:
+            k += 1
+            continue
+        start = matches[k].start()
+        while k + 1 < len(toks) and linked[k]:
+            k += 1
+        end = matches[k].end()
+        if start > pos:
+            segments.append((text[pos:start], False))
+        segments.append((text[start:end], True))
+        pos = end
+        k += 1
+    if pos < len(text):
+        segments.append((text[pos:], False))
+    return segments
+
+
+# --- article sentences, and which of them a summary copied -------------------------------------
+def article_sentences(text: str) -> list[tuple[str, bool]]:
+    """``text`` as ``(piece, is_sentence)``: the sentences of the toolkit's splitter and the whitespace
+    between them. The pieces concatenate back to ``text`` exactly; sentence ``k`` is the ``k``-th piece
+    with ``is_sentence`` true."""
+    pieces: list[tuple[str, bool]] = []
+    pos = 0
+    for sentence in split_sentences(text):
+        start = text.find(sentence, pos)
+        if start < 0:  # cannot happen (the splitter returns substrings in order); keep the text whole
+            return [(text, False)] if text else []
+        if start > pos:
+            pieces.append((text[pos:start], False))
+        pieces.append((sentence, True))
+        pos = start + len(sentence)
+    if pos < len(text):
+        pieces.append((text[pos:], False))
+    return pieces
+
+
+#: A summary sentence copied from an article sentence shares at least this share of its word pairs with
+#: it, or of the article sentence's.
+COPIED_SHARE = 0.5
+
+
+def _content_ngrams(text: str) -> set[tuple[str, ...]]:
+    return {g for g in _ngrams(_tokens(text)) if not all(t in FUNCTION_WORDS for t in g)}
+
+
+def copied_sentences(article: Sequence[str], summary: str) -> list[int]:
+    """Indices of the ``article`` sentences that ``summary`` copied from. A summary sentence copied from
+    an article sentence when they share at least :data:`COPIED_SHARE` of the summary sentence's word
+    pairs (bigrams; pairs of function words such as ``in the`` do not count), or of the article
+    sentence's (at least 3): an extracted sentence, a sentence cut down, or one fused from two. A
+    paraphrase marks nothing."""
+    grams = [_content_ngrams(s) for s in article]
+    out: set[int] = set()
+    for sentence in split_sentences(summary):
+        own = _content_ngrams(sentence)
+        if not own:
+            continue
+        for k, g in enumerate(grams):
+            shared = len(own & g)
+            if shared >= 2 and (shared >= COPIED_SHARE * len(own) or (shared >= 3 and shared >= COPIED_SHARE * len(g))):
+                out.add(k)
+    return sorted(out)
+
+
+# --- titles ------------------------------------------------------------------------------------
+#: The longest lede shown as a document's title, in characters (a word boundary and an ellipsis before).
+LEDE_CHARS = 100
+
+
+def lede(text: str, limit: int = LEDE_CHARS) -> str:
+    """The article's first sentence, cut at a word boundary to at most ``limit`` characters (``…`` added):
+    a document's title when the corpus has none (CNN/DailyMail ids are hashes)."""
+    sentences = split_sentences(text)
+    first = " ".join(sentences[0].split()) if sentences else ""
+    if len(first) <= limit:
+        return first
+    cut = first[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-–—") + "…"
+
+
+def display_scale(metric: str) -> float:
+    """What a value of ``metric`` is multiplied by when shown (100 for ROUGE, 1 for word counts): the
+    sort keys of the page are in the units its numbers are shown in."""
+    shown = fmt(metric, 1.0).rstrip("%x")
+    try:
+        return float(shown)
+    except ValueError:
+        return 1.0
+
+
+# --- the drill-down's documents ------------------------------------------------------------------
+def _card(run: Run, doc: DocumentEntry, system: str, index: int, ctx: Mapping[str, Any]) -> dict[str, Any]:
+    pm: str | None = ctx["pm"]
+    row = ctx["row_of"].get((doc.id, system))
+    column, words_column = ctx["score_column"], ctx["words_column"]
+    score = float(column[row]) if row is not None and column is not None else math.nan
+    summary = run.summary(doc.id, system)
+    return {
+        "system": system,
+        "index": index,
+        "segments": (
+            highlight(summary.text, ctx["grams"], skip_words=FUNCTION_WORDS, within_sentences=True) if summary else None
+        ),
+        "sources": copied_sentences(ctx["sentences"], summary.text) if summary else [],
+        "cached": bool(summary and summary.cached),
+        "score": score,
+        "sort": f"{score * ctx['scale']:.4f}" if math.isfinite(score) else "",
+        "score_text": fmt(pm, score) if pm else "–",
+        "words": float(words_column[row]) if row is not None and words_column is not None else None,
+        "failure": ctx["failed"].get((doc.id, system)),
+    }
+
+
+def drill_down(run: Run, anchors: Mapping[str, str], systems: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """The documents of the drill-down (every document the run holds the text of), in corpus order.
+
+    ``systems``: the order of each document's summary cards (the leaderboard's); the run's systems
+    not in it follow. Each document: ``id``, ``anchor``, ``title`` (the corpus title, or the lede
+    when it has none; ``lede`` says which), ``search``, ``article`` (``(piece, is_sentence)``),
+    ``article_words``, ``references`` (plain strings), ``cards``, ``top`` (the card with the best score)
+    and ``n_failed``. Each card: ``system``, ``index`` (its place in ``systems``), ``segments``
+    (``(text, marked)``, None without a summary), ``sources`` (the article sentences it copied from),
+    ``score``, ``sort`` (the score in shown units, for the page's sorting), ``score_text``, ``words``,
+    ``cached`` and ``failure``.
+    """
+    order = list(dict.fromkeys([*(systems or ()), *run.systems]))
+    pm = run.primary_metric
+    shown = {d.id for d in run.documents}
+    ctx: dict[str, Any] = {
+        "pm": pm,
+        "scale": display_scale(pm) if pm else 1.0,
+        "row_of": {(d, s): k for k, (d, s) in enumerate(zip(run.scores.doc_ids, run.scores.systems)) if d in shown},
+        "score_column": run.scores.columns.get(pm) if pm else None,
+        "words_column": run.scores.columns.get("words"),
+        "failed": {(f.doc_id, f.system): f for f in run.failures},
+    }
+    docs = []
+    for d in run.documents:
+        pieces = article_sentences(d.text)
+        ctx["grams"] = reference_ngrams(d.references)
+        ctx["sentences"] = [p for p, is_sentence in pieces if is_sentence]
+        cards = [_card(run, d, s, k, ctx) for k, s in enumerate(order)]
+        finite = [c for c in cards if math.isfinite(c["score"])]
+        title = d.title.strip() if d.title and d.title.strip() else None
+        shown_title = title or lede(d.text)
+        docs.append(
+            {
+                "id": d.id,
+                "anchor": anchors[d.id],
+                "title": shown_title,
+                "lede": title is None,
+                "search": f"{d.id} {shown_title}".lower(),
+                "article": pieces,
+                "article_words": len(words(d.text)),
+                "references": list(d.references),
+                "cards": cards,
+                "top": max(finite, key=lambda c: c["score"]) if finite else None,
+                "n_failed": sum(1 for c in cards if c["failure"]),
+            }
+        )
+    return docs
+
+
+def score_label(run: Run) -> str:
+    """How a card's score is labelled (``ROUGE-2 F``)."""
+    return metric_label(run.primary_metric) if run.primary_metric else "score"
