@@ -246,7 +246,7 @@ def test_compare_runs(tmp_path):
     html = paths["html"].read_text(encoding="utf-8")
     # lead got longer in B: words moved, and it is flagged
     moved = md[md.index("## Moved metrics") : md.index("## All shared systems")]
-    assert re.search(r"\| lead \| words \| 26\.\d \| 40\.\d \| \*\*\+14\.\d\*\*", moved)
+    assert re.search(r"\| lead \| words \| 26\.\d \| 40\.\d \| \*\*\+14\.\d ↑ higher\*\*", moved)
     assert "textrank" not in moved  # identical summaries: nothing moved
     # changed summaries, escaped
     assert "## Changed summaries (11)" in md
@@ -430,23 +430,50 @@ def test_metric_labels():
     assert metric_label("bertscore_f1") == "bertscore_f1"
 
 
+def _adjusted(**kw) -> Comparison:
+    """A record as this sumbench writes it: with the Holm-consistent interval."""
+    base = dict(adj_low=-0.0030, adj_high=0.0110, adj_confidence=0.9833333333333333, family=3, wins=520, ties=80)
+    base.update(losses=400, p_bootstrap_holm=0.41)
+    base.update(kw)
+    return _comparison(**base)
+
+
 def test_verdict_not_distinguishable():
+    assert verdict(_adjusted(), 0.95) == (
+        "lead and textrank are not distinguishable on ROUGE-2 F at 95% "
+        "(difference +0.41 points, Holm-adjusted 95% CI -0.30 to +1.10, Holm-adjusted p=0.41)."
+    )
+    # an older record (no adjusted interval) quotes its unadjusted interval with the unadjusted p
     assert verdict(_comparison(), 0.95) == (
         "lead and textrank are not distinguishable on ROUGE-2 F at 95% "
-        "(difference +0.41 points, 95% CI -0.20 to +1.02, Holm-adjusted p=0.21)."
+        "(difference +0.41 points, unadjusted 95% CI -0.20 to +1.02, unadjusted p=0.2)."
     )
 
 
 def test_verdict_winner_oriented():
-    c = _comparison(
-        b="oracle", diff=-0.098, diff_low=-0.105, diff_high=-0.091, p_permutation_holm=0.000999, significant=True
+    c = _adjusted(
+        b="oracle",
+        diff=-0.098,
+        diff_low=-0.105,
+        diff_high=-0.091,
+        adj_low=-0.1126,
+        adj_high=-0.0874,
+        p_bootstrap=0.0,
+        p_bootstrap_holm=0.0,
+        significant=True,
     )
     assert verdict(c) == (
-        "oracle beats lead on ROUGE-2 F at 95% (+9.80 points, 95% CI +9.10 to +10.50, Holm-adjusted p<0.001)."
+        "oracle beats lead on ROUGE-2 F at 95% (+9.80 points, Holm-adjusted 95% CI +8.74 to +11.26, "
+        "Holm-adjusted p<0.006)."  # p = 0: below the resolution 2 * 3 pairs / 1000 resamples
     )
-    # a stricter level can turn it into a non-result
-    c2 = _comparison(p_permutation_holm=0.03, significant=True)
-    assert "beats" in verdict(c2) and "not distinguishable on ROUGE-2 F at 99%" in verdict(c2, 0.99)
+    c2 = _adjusted(adj_low=0.0001, p_bootstrap_holm=0.012, significant=True)
+    assert verdict(c2) == (
+        "lead beats textrank on ROUGE-2 F at 95% (+0.41 points, Holm-adjusted 95% CI +0.01 to +1.10, "
+        "Holm-adjusted p=0.012)."
+    )
+    # a comparison is judged at the level it was tested at, never re-judged at another
+    with pytest.raises(ValueError, match=r"tested at 0\.95"):
+        verdict(c2, 0.99)
 
 
 def test_verdict_non_rouge_metric_has_no_points():
@@ -461,18 +488,25 @@ def test_verdict_without_shared_documents():
 
 
 def test_close_call_rule():
-    assert is_close_call(_comparison())  # not significant
-    barely = _comparison(p_permutation_holm=0.02, significant=True)
-    assert is_significant(barely) and is_close_call(barely)  # significant, but only barely
-    clear = _comparison(diff=0.002, p_permutation_holm=0.004, significant=True)
-    assert not is_close_call(clear)  # a small but clear difference is not a close call
-    assert is_close_call(clear, 0.999)  # not significant at a stricter level
+    # one meaning: a close call is a statistical tie, a pair that is not significant
+    assert is_close_call(_adjusted()) and not is_significant(_adjusted())
+    barely = _adjusted(adj_low=0.0001, p_bootstrap_holm=0.049, significant=True)
+    assert is_significant(barely) and not is_close_call(barely)
+    assert is_significant(barely, 0.95)  # the level it was tested at may be repeated
     with pytest.raises(ValueError):
-        is_close_call(clear, 1.5)
+        is_close_call(barely, 0.999)
+    with pytest.raises(ValueError):
+        is_close_call(barely, 1.5)
+    # older records: a winner only when the unadjusted interval and p agree
+    assert not is_significant(_comparison())
+    assert is_significant(_comparison(diff_low=0.0001, p_bootstrap=0.01))
+    odd = _comparison(diff_low=0.0001, p_bootstrap=0.2)  # the two disagree: no winner is called
+    assert not is_significant(odd) and "borderline" in verdict(odd) and "beats" not in verdict(odd)
 
 
-def test_both_reports_list_the_same_close_calls(rendered):
-    run_dir, _ = rendered
+def test_both_reports_list_the_same_close_calls(tmp_path):
+    run_dir = write_run(tmp_path / "b", variant="b")  # a run with ties and clear differences
+    render_report(run_dir)
     run = load_run(run_dir)
     calls = [c for c in run.comparisons if is_close_call(c, run.confidence)]
     assert calls and len(calls) < len(run.comparisons)

@@ -206,13 +206,14 @@ def test_paired_bootstrap_matches_naive_definition() -> None:
     idx = np.random.default_rng(seed).integers(0, 40, size=(n_samples, 40), dtype=np.int32)
     boot = np.array([np.nanmean(d[row]) for row in idx])
     obs = np.nanmean(d)
-    flips = np.sum((np.sign(boot) != np.sign(obs)) | (boot == 0))
+    tails = min(np.sum(boot <= 0), np.sum(boot >= 0))
     assert res.n == 38
     assert res.diff == pytest.approx(obs, rel=1e-12)
-    assert res.p_value == pytest.approx(min(1.0, 2 * flips / n_samples))
-    low, high = np.quantile(boot, [0.05, 0.95])
-    assert res.low == pytest.approx(low, rel=1e-10)
-    assert res.high == pytest.approx(high, rel=1e-10)
+    assert res.p_value == pytest.approx(min(1.0, 2 * tails / n_samples))
+    j = math.ceil(n_samples * 0.1 / 2) - 1  # order statistics dual to the p-value
+    ordered = np.sort(boot)
+    assert res.low == pytest.approx(ordered[j], rel=1e-10)
+    assert res.high == pytest.approx(ordered[n_samples - 1 - j], rel=1e-10)
 
 
 def test_paired_tests_drop_nan_documents() -> None:
@@ -291,7 +292,8 @@ def test_pairwise_matches_standalone_functions() -> None:
         [r.p_permutation_holm for r in results], holm_bonferroni([r.p_permutation for r in results])
     )
     np.testing.assert_allclose([r.p_bootstrap_holm for r in results], holm_bonferroni([r.p_bootstrap for r in results]))
-    assert all(r.significant == (r.p_permutation_holm < 0.1) for r in results)
+    assert all(r.significant == (r.p_bootstrap_holm < 0.1) for r in results)
+    assert all(r.significant == (r.adj_low > 0 or r.adj_high < 0) for r in results)
 
 
 def _plain(results) -> str:
@@ -400,11 +402,11 @@ def test_percentiles_fast_path_equals_nanquantile() -> None:
 
 def test_pairwise_single_system_and_low_sample_warning() -> None:
     assert pairwise_comparisons(np.zeros((1, 5)), ["a"], "m") == []
-    with pytest.warns(RuntimeWarning, match="no pair can be significant"):
+    with pytest.warns(RuntimeWarning, match="samples_for"):
         pairwise_comparisons(_scores(n_systems=4), list("abcd"), "m", n_samples=50)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        pairwise_comparisons(_scores(n_systems=4), list("abcd"), "m", n_samples=200)
+        pairwise_comparisons(_scores(n_systems=4), list("abcd"), "m", n_samples=stats.samples_for(6, 0.95, 200))
 
 
 def test_to_dict_is_plain_json() -> None:
@@ -427,3 +429,172 @@ def test_interval_is_frozen() -> None:
     iv = Interval(0.1, 0.0, 0.2, 3)
     with pytest.raises(AttributeError):
         iv.mean = 0.5  # type: ignore[misc]
+
+
+# ---------------------------------------------------------------- paired_tests: one procedure, exact duality
+
+
+def _naive_paired_tests(a: np.ndarray, b: np.ndarray, n_samples: int, confidence: float, seed: int):
+    """The documented procedure, written out with full sorts, Fractions and loops."""
+    from fractions import Fraction
+
+    alpha = Fraction(repr(round(1 - confidence, 12)))
+    n_docs = a.shape[1]
+    idx = np.random.default_rng(seed).integers(0, n_docs, size=(n_samples, n_docs), dtype=np.int32)
+    rows = []
+    for x, y in zip(a, b):
+        d = x - y
+        boot = np.array([np.nanmean(d[r]) if (~np.isnan(d[r])).any() else 0.0 for r in idx])
+        ok = ~np.isnan(d)
+        rows.append((ok.sum(), np.sort(boot), min(int((boot <= 0).sum()), int((boot >= 0).sum()))))
+    usable = [k for k, r in enumerate(rows) if r[0] > 0]
+    order = sorted(usable, key=lambda k: rows[k][2])
+    m = len(order)
+    out: dict[int, tuple] = {}
+    stop = None
+    running = Fraction(0)
+    for r, k in enumerate(order, start=1):
+        _, boot, f = rows[k]
+        step = alpha / (m - r + 1)
+        p = min(Fraction(1), Fraction(2 * f, n_samples))
+        running = max(running, min(Fraction(1), (m - r + 1) * p))
+        rejected = stop is None and p < step
+        if not rejected and stop is None:
+            stop = step
+        level = step if rejected else stop
+        j = math.ceil(n_samples * level / 2) - 1
+        ju = math.ceil(n_samples * alpha / 2) - 1
+        out[k] = (boot[j], boot[n_samples - 1 - j], boot[ju], boot[n_samples - 1 - ju], p, running, rejected, level)
+    return out
+
+
+@pytest.mark.parametrize("confidence", [0.95, 0.9, 0.99, 0.5])
+def test_paired_tests_match_the_documented_procedure(monkeypatch: pytest.MonkeyPatch, confidence: float) -> None:
+    monkeypatch.setattr(stats, "_CHUNK_ELEMENTS", 300)  # many chunks: the kept tails must be exact
+    rng = np.random.default_rng(int(confidence * 100))
+    # quarters: ties, and resampled sums that are exact, so a resample is exactly 0 in both computations
+    a = np.round(rng.uniform(0, 1, (7, 25)) * 4) / 4
+    b = np.round((a + rng.normal(0, 0.2, (7, 25)) * rng.integers(0, 3, (7, 1))) * 4) / 4
+    a[rng.uniform(size=a.shape) < 0.15] = np.nan
+    b[3] = np.nan  # a pair with no shared document
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        got = stats.paired_tests(a, b, n_samples=257, confidence=confidence, seed=5)
+    want = _naive_paired_tests(a, b, 257, confidence, 5)
+    assert got[3].n == 0 and not got[3].significant and math.isnan(got[3].adj_low) and got[3].family == 6
+    for k, t in enumerate(got):
+        if k == 3:
+            continue
+        adj_low, adj_high, low, high, p, p_holm, rejected, level = want[k]
+        assert (t.adj_low, t.adj_high, t.low, t.high) == pytest.approx((adj_low, adj_high, low, high), abs=1e-12)
+        assert t.p == pytest.approx(float(p)) and t.p_holm == pytest.approx(float(p_holm))
+        assert t.significant == rejected and t.adj_confidence == pytest.approx(float(1 - level))
+        keep = ~(np.isnan(a[k]) | np.isnan(b[k]))
+        assert (t.wins, t.ties, t.losses) == (
+            int((a[k][keep] > b[k][keep]).sum()),
+            int((a[k][keep] == b[k][keep]).sum()),
+            int((a[k][keep] < b[k][keep]).sum()),
+        )
+        assert t.diff == pytest.approx(t.mean_a - t.mean_b, abs=1e-12)
+
+
+def test_paired_tests_decision_interval_and_p_agree_exactly() -> None:
+    rng = np.random.default_rng(11)
+    alpha_seen = set()
+    for trial in range(300):
+        pairs, n_docs = int(rng.integers(1, 40)), int(rng.integers(1, 12))
+        a = np.round(rng.uniform(0, 1, (pairs, n_docs)), 1)
+        b = np.round(a + rng.normal(0.05, 0.2, (pairs, n_docs)) * rng.integers(0, 2, (pairs, 1)), 1)
+        a[rng.uniform(size=a.shape) < 0.1] = np.nan
+        confidence = (0.95, 0.9, 0.99, 0.8, 0.5)[trial % 5]
+        n_samples = int(rng.integers(1, 400))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            tests = stats.paired_tests(a, b, n_samples=n_samples, confidence=confidence, seed=trial)
+        alpha = round(1 - confidence, 12)
+        alpha_seen.add(alpha)
+        for t in tests:
+            if t.n == 0:
+                assert not t.significant and math.isnan(t.p_holm)
+                continue
+            excludes = t.adj_low > 0 or t.adj_high < 0
+            assert t.significant == excludes == (t.p_holm < alpha), (t, alpha)
+            assert (t.low > 0 or t.high < 0) == (t.p < alpha)
+            assert t.adj_low <= t.low <= t.high <= t.adj_high
+            assert t.p <= t.p_holm <= 1
+    assert alpha_seen == {0.05, 0.1, 0.01, 0.2, 0.5}
+
+
+def test_p_on_the_boundary_is_not_below_alpha() -> None:
+    # 2 * 1 / 40 == 0.05 exactly: not below alpha = 0.05, although the float 0.05 < 1 - 0.95
+    from fractions import Fraction
+
+    assert stats.alpha_of(0.95) == Fraction(1, 20) and stats.alpha_of(0.9) == Fraction(1, 10)
+    assert stats._rounded_p(Fraction(1, 20), Fraction(1, 20)) == 0.05
+    below = stats._rounded_p(Fraction(1, 20) - Fraction(1, 10**30), Fraction(1, 20))
+    assert below < 0.05  # rounding would have landed it on 0.05: moved one ulp down
+    x = np.zeros((1, 5))
+    y = np.array([[-1.0, -1.0, -1.0, -1.0, 1.0]])
+    for seed in range(40):
+        (t,) = stats.paired_tests(x, y, n_samples=40, confidence=0.95, seed=seed)
+        assert t.significant == (t.adj_low > 0 or t.adj_high < 0) == (t.p_holm < round(1 - 0.95, 12))
+
+
+def test_paired_tests_rows_equal_paired_bootstrap_and_permutation_test() -> None:
+    scores = _scores(n_systems=2, n_docs=60, seed=4, shift=0.01)
+    a = np.vstack([scores[0], scores[1]])
+    b = np.vstack([scores[1], scores[0]])
+    t0, t1 = stats.paired_tests(a, b, n_samples=800, confidence=0.9, seed=2)
+    pb = paired_bootstrap(scores[0], scores[1], n_samples=800, confidence=0.9, seed=2)
+    pt = permutation_test(scores[0], scores[1], n_samples=800, seed=2)
+    assert (t0.p, t0.n) == (pb.p_value, pb.n)
+    assert (t0.diff, t0.low, t0.high) == pytest.approx((pb.diff, pb.low, pb.high), rel=1e-12)
+    assert t0.p_permutation == pt.p_value
+    assert t1.diff == -t0.diff and t1.low == pytest.approx(-t0.high) and t1.p == t0.p  # symmetric
+    assert (t1.wins, t1.losses) == (t0.losses, t0.wins) and t0.family == 2
+    assert all(math.isnan(t.p_permutation) for t in stats.paired_tests(a, b, n_samples=800, permutation=False))
+    assert stats.paired_tests(np.zeros((0, 4)), np.zeros((0, 4)), n_samples=10) == []
+    with pytest.raises(ValueError, match="same shape"):
+        stats.paired_tests(np.zeros((2, 4)), np.zeros((3, 4)))
+    json.dumps(t0.to_dict(), allow_nan=False)
+
+
+def test_paired_tests_keep_only_the_tails() -> None:
+    # the resampled differences are never all kept: per row, the ceil(B * alpha / 2) smallest and largest
+    diffs, valid = stats._paired_columns(_scores(n_systems=3, n_docs=50)[:2].T, _scores(n_systems=3, n_docs=50)[1:].T)
+    stream = stats._PairedStream(diffs, valid, tail=stats._tail_size(10_000, stats.alpha_of(0.95)))
+    for counts in stats._resample_counts(np.random.default_rng(0), 50, 10_000):
+        stream.add(counts)
+        assert stream.low.shape[0] <= 250 and stream.high.shape[0] <= 250
+    assert stream.below.max() <= 10_000
+
+
+@pytest.mark.parametrize("confidence", [0.95, 0.9, 0.99])
+def test_samples_for_reaches_below_alpha_for_2_to_40_systems(confidence: float) -> None:
+    alpha = round(1 - confidence, 12)
+    for systems in range(2, 41):
+        pairs = systems * (systems - 1) // 2
+        b = stats.samples_for(pairs, confidence, 1000)
+        assert b >= 1000
+        assert stats.smallest_adjusted_p(pairs, b) <= alpha / 10 < alpha  # with headroom
+        assert b * alpha / pairs / 2 >= 10 - 1e-9  # >= 10 resamples per tail at the first Holm step
+        assert stats._tail_size(b, stats.alpha_of(confidence) / pairs) >= 10
+    assert stats.samples_for(190, 0.95, 1000) == 76_000  # no cap
+    assert stats.samples_for(1, 0.95, 50_000) == 50_000  # never fewer than requested
+    assert stats.samples_for(0, 0.95, 123) == 123
+    assert stats.smallest_adjusted_p(10, 4000) == 0.005
+
+
+def test_significance_uses_samples_for_and_the_common_set() -> None:
+    from sumbench.scoring.aggregate import common_documents, significance, significance_samples
+
+    assert significance_samples(20, 0.95, 1000) == stats.samples_for(190, 0.95, 1000)
+    m = _scores(n_systems=3, n_docs=10, seed=3)
+    m[0, [1, 2, 3]] = np.nan  # fails on three documents
+    m[2] = np.nan  # never scored: not part of the rule
+    mask = common_documents({"rouge2_f": m})
+    assert mask.tolist() == [True, False, False, False] + [True] * 6
+    records = significance({"rouge2_f": m}, ["a", "b", "c"], ["rouge2_f"], n_samples=500, confidence=0.95, seed=0)
+    ab, ac, bc = records
+    assert ab.n == 7 and ac.n == 0 and bc.n == 0 and ab.family == 1 and not ac.significant
+    assert ab.significant == (ab.adj_low > 0 or ab.adj_high < 0) == (ab.p_bootstrap_holm < 0.05)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -114,7 +115,11 @@ class DocumentScores:
 
 @dataclass(frozen=True)
 class Aggregate:
-    """Mean of one metric for one system with its bootstrap confidence interval."""
+    """Mean of one metric for one system with its bootstrap confidence interval, over the run's common
+    set (the documents scored for every system that has at least one scored document): ``n`` is the
+    number of those documents with a value.  ``own_mean``/``own_n`` are the mean over every document
+    scored for this system (its own coverage); without them (older run folders) they equal
+    ``mean``/``n``."""
 
     system: str
     metric: str
@@ -122,3 +127,10 @@ class Aggregate:
     ci_low: float
     ci_high: float
     n: int
+    own_mean: float = math.nan
+    own_n: int = -1
+
+    def __post_init__(self) -> None:
+        if self.own_n < 0:  # not given: the common-set numbers are all there is
+            object.__setattr__(self, "own_mean", self.mean)
+            object.__setattr__(self, "own_n", self.n)

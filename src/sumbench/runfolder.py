@@ -399,6 +399,9 @@ class Manifest:
     #: References dropped because they held no letter or digit (empty, whitespace, punctuation).
     empty_references: int = 0
     schema_version: int = SCHEMA_VERSION
+    #: Documents in the common set (scored for every system with a scored document); -1: not recorded
+    #: (older run folders: count ``ScoreTable.common_documents()``).
+    common_documents: int = -1
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "suite", _frozen(self.suite))
@@ -433,6 +436,7 @@ class Manifest:
             "cache": {"hits": self.cache.hits, "misses": self.cache.misses},
             "warnings": list(self.warnings),
             "failures": self.failures,
+            "common_documents": self.common_documents,
             "empty_references": self.empty_references,
         }
 
@@ -494,6 +498,7 @@ class Manifest:
             cache=CacheCounts(cache.integer("hits", 0), cache.integer("misses", 0)),
             warnings=f.texts("warnings", ()),
             failures=f.integer("failures", 0),
+            common_documents=f.integer("common_documents", -1),
             empty_references=f.integer("empty_references", 0),
             schema_version=SCHEMA_VERSION,
         )
@@ -551,23 +556,35 @@ def _aggregate_json(a: Aggregate) -> dict[str, Any]:
         "ci_low": _num_out(a.ci_low),
         "ci_high": _num_out(a.ci_high),
         "n": a.n,
+        "own_mean": _num_out(a.own_mean),
+        "own_n": a.own_n,
     }
 
 
 def _aggregate_from(f: _Fields) -> Aggregate:
+    """Older files have no ``own_mean``/``own_n``: they read as the (common-set) mean and n."""
+    mean, n = f.number("mean"), f.integer("n")
+    own_n = f.integer("own_n", -1)
+    own_mean = f.number("own_mean") if own_n >= 0 else mean
     return Aggregate(
-        f.text("system"), f.text("metric"), f.number("mean"), f.number("ci_low"), f.number("ci_high"), f.integer("n")
+        f.text("system"), f.text("metric"), mean, f.number("ci_low"), f.number("ci_high"), n, own_mean, own_n
     )
 
 
 # --- significance.json --------------------------------------------------------------------
 @dataclass(frozen=True)
 class Comparison:
-    """A paired test of two systems on one metric over the documents both were scored on.
+    """A paired test of two systems on one metric over the documents both were scored on (a
+    :class:`sumbench.scoring.stats.PairedTest` with names).
 
-    ``diff = mean_a - mean_b`` with its percentile-bootstrap interval ``[diff_low, diff_high]``;
-    ``significant`` is the Holm-adjusted permutation p below ``1 - confidence``. Numbers only: the
-    sentences that describe a comparison are written by the reports.
+    ``diff = mean_a - mean_b``; ``[diff_low, diff_high]`` is its unadjusted percentile-bootstrap
+    interval at ``confidence`` and ``[adj_low, adj_high]`` the Holm-consistent one (level
+    ``adj_confidence`` for this pair; ``family`` pairs in the Holm family of this metric).
+    ``significant`` is the Holm paired-bootstrap decision: ``p_bootstrap_holm < 1 - confidence``,
+    exactly when 0 is outside ``[adj_low, adj_high]``. The permutation p-values are supplementary.
+    ``wins``/``ties``/``losses`` count the documents where ``a`` scored above, equal to, below ``b``.
+    Older files have no adjusted interval (NaN, :attr:`adjusted` False), no counts (0) and decided by
+    the permutation p. Numbers only: the sentences that describe a comparison are written by the reports.
     """
 
     metric: str
@@ -586,6 +603,18 @@ class Comparison:
     n: int
     n_samples: int
     confidence: float = 0.95
+    adj_low: float = math.nan
+    adj_high: float = math.nan
+    adj_confidence: float = math.nan
+    wins: int = 0
+    ties: int = 0
+    losses: int = 0
+    family: int = 0
+
+    @property
+    def adjusted(self) -> bool:
+        """Whether the record carries the Holm-consistent interval (written by this sumbench)."""
+        return not math.isnan(self.adj_confidence)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"metric": self.metric, "a": self.a, "b": self.b}
@@ -595,13 +624,25 @@ class Comparison:
             "diff",
             "diff_low",
             "diff_high",
+            "adj_low",
+            "adj_high",
+            "adj_confidence",
             "p_bootstrap",
             "p_permutation",
             "p_bootstrap_holm",
             "p_permutation_holm",
         ):
             out[name] = _num_out(getattr(self, name))
-        out.update(significant=self.significant, n=self.n, n_samples=self.n_samples, confidence=self.confidence)
+        out.update(
+            significant=self.significant,
+            n=self.n,
+            wins=self.wins,
+            ties=self.ties,
+            losses=self.losses,
+            family=self.family,
+            n_samples=self.n_samples,
+            confidence=self.confidence,
+        )
         return out
 
     @classmethod
@@ -624,6 +665,13 @@ class Comparison:
             f.integer("n"),
             f.integer("n_samples", 0),
             f.number("confidence", confidence),
+            f.number("adj_low", math.nan),
+            f.number("adj_high", math.nan),
+            f.number("adj_confidence", math.nan),
+            f.integer("wins", 0),
+            f.integer("ties", 0),
+            f.integer("losses", 0),
+            f.integer("family", 0),
         )
 
 

@@ -250,6 +250,7 @@ def run_suite(
         warnings=warnings,
         failures=len(failures),
         empty_references=stream.empty_references,
+        common_documents=state.common_count,
     )
     writer.add_failures(failures)
     writer.finish(manifest, aggregates, comparisons)
@@ -376,22 +377,32 @@ class _RunState:
             self.lsum_outs += sum(lsum_newline_warning(s.text) for ss in summaries for s in ss)
 
     def statistics(self) -> tuple[list[Aggregate], list[Any], int]:
+        """Aggregates, pairwise tests and the resamples they used, all on the common set: the documents
+        scored for every system with at least one scored document (a failed document is NaN in every
+        metric of its block). Sets ``self.common_count``, the size of that set, for the manifest."""
         scoring, seed = self.suite.config.scoring, self.suite.config.seed
         labels = [s.label for s in self.systems]
         metrics = self.suite.metrics
         blocks = [np.concatenate(c) if c else np.empty((0, len(metrics))) for c in self.columns]
         matrices = {m: np.stack([b[:, k] for b in blocks]) for k, m in enumerate(metrics)}
+        # scored: the system's block row is not all-NaN; common: scored for every system scored anywhere
+        scored = np.array([~np.isnan(b).all(axis=1) for b in blocks]).reshape(len(blocks), -1)
+        active = scored.any(axis=1)
+        common: np.ndarray = np.asarray(scored[active].all(axis=0)) if active.any() else np.zeros(scored.shape[1], bool)
+        self.common_count = int(common.sum())
         aggregates = aggregate(
-            matrices, labels, n_samples=scoring.bootstrap_samples, confidence=scoring.confidence, seed=seed
+            matrices,
+            labels,
+            n_samples=scoring.bootstrap_samples,
+            confidence=scoring.confidence,
+            seed=seed,
+            common=common,
         )
-        samples = (
-            significance_samples(len(labels), scoring.confidence, scoring.bootstrap_samples)
-            if len(labels) > 1
-            else scoring.bootstrap_samples
-        )
+        # samples_for the pairs of one metric (each metric is its own Holm family)
+        samples = significance_samples(len(labels), scoring.confidence, scoring.bootstrap_samples)
         f_metrics = [c for c in rouge_columns(scoring.rouge_types) if c.endswith("_f")]
         comparisons = significance(
-            matrices, labels, f_metrics, n_samples=samples, confidence=scoring.confidence, seed=seed
+            matrices, labels, f_metrics, n_samples=samples, confidence=scoring.confidence, seed=seed, common=common
         )
         return aggregates, comparisons, samples
 
