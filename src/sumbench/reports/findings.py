@@ -22,7 +22,7 @@ from sumbench.runfolder import Comparison, Run
 from sumbench.scoring import stats
 
 from .common import fmt, metric_label
-from .verdicts import is_significant
+from .verdicts import _p, _value, is_significant
 
 __all__ = [
     "LENGTH_RATIO",
@@ -58,61 +58,45 @@ def _is_rouge(metric: str) -> bool:
 
 
 def _signed(metric: str, x: float) -> str:
-    return f"{100.0 * x:+.2f}" if _is_rouge(metric) else f"{x:+.3g}"
+    return _value(x, metric)
 
 
 def _plain(metric: str, x: float) -> str:
-    return f"{100.0 * x:.2f}" if _is_rouge(metric) else f"{x:.3g}"
+    return _value(x, metric).lstrip("+")
 
 
 def _unit(metric: str) -> str:
     return " points" if _is_rouge(metric) else ""
 
 
-def _p(p: float) -> str:
-    if not math.isfinite(p):
-        return "p=?"
-    if p < 0.001:
-        return "p<0.001"
-    return f"p={p:.2f}" if p >= 0.01 else f"p={p:.3f}"
-
-
 def _percent(confidence: float) -> str:
     return f"{100.0 * confidence:g}%"
 
 
-def _adjusted(c: Comparison) -> tuple[float, float, bool]:
-    """The interval a verdict quotes for ``c``: the Holm-adjusted one when the record has it."""
-    low, high = getattr(c, "adj_low", math.nan), getattr(c, "adj_high", math.nan)
-    if math.isfinite(low) and math.isfinite(high):
-        return float(low), float(high), True
-    return c.diff_low, c.diff_high, False
-
-
-def _p_holm(c: Comparison) -> float:
-    for name in ("p_holm", "p_bootstrap_holm"):
-        value = getattr(c, name, None)
-        if value is not None and math.isfinite(value):
-            return float(value)
-    return c.p_permutation_holm
-
-
 def oriented(c: Comparison, system: str) -> dict[str, Any]:
-    """``c`` seen from ``system``'s side: its difference (``system`` minus the other), the quoted interval,
-    the Holm-adjusted p, whether it is significant, and the wins/ties/losses when recorded."""
-    low, high, adjusted = _adjusted(c)
+    """``c`` seen from ``system``'s side: its difference (``system`` minus the other), the interval and p
+    its verdict quotes (Holm-adjusted when the record has them, formatted as the verdict formats them),
+    whether it is significant, and the wins/ties/losses."""
+    adjusted = bool(getattr(c, "adjusted", False))
+    if adjusted:
+        low, high, p, family = c.adj_low, c.adj_high, c.p_bootstrap_holm, max(c.family, 1)
+    else:
+        low, high, p, family = c.diff_low, c.diff_high, c.p_bootstrap, 1
     flip = c.b == system
-    wins, ties, losses = (getattr(c, k, None) for k in ("wins", "ties", "losses"))
+    wins, ties, losses = c.wins, c.ties, c.losses
     if flip:
         wins, losses = losses, wins
+    tested = bool(getattr(c, "tested", True))
     return {
         "other": c.a if flip else c.b,
         "diff": -c.diff if flip else c.diff,
         "low": -high if flip else low,
         "high": -low if flip else high,
         "adjusted": adjusted,
-        "p": _p_holm(c),
+        "p": p,
+        "p_text": ("Holm-adjusted " if adjusted else "unadjusted ") + _p(p, c, family),
         "significant": is_significant(c),
+        "tested": tested and math.isfinite(low) and math.isfinite(high),
         "wins": wins,
         "ties": ties,
         "losses": losses,
@@ -121,7 +105,9 @@ def oriented(c: Comparison, system: str) -> dict[str, Any]:
 
 
 def _ci_text(run: Run, metric: str, o: dict[str, Any]) -> str:
-    label = ("Holm-adjusted " if o["adjusted"] else "") + f"{_percent(run.confidence)} CI"
+    if not o["tested"]:
+        return "no interval: too few shared documents to test"
+    label = ("Holm-adjusted " if o["adjusted"] else "unadjusted ") + f"{_percent(run.confidence)} CI"
     return f"{label} {_signed(metric, o['low'])} to {_signed(metric, o['high'])}"
 
 
@@ -223,7 +209,7 @@ def answer(run: Run) -> dict[str, Any]:
             sentences.append(f"It was not tested against the baseline {baseline}.")
         else:
             o = oriented(c, best)
-            numbers = f"({_ci_text(run, metric, o)}, Holm-adjusted {_p(o['p'])})"
+            numbers = f"({_ci_text(run, metric, o)}, {o['p_text']})"
             d = _signed(metric, o["diff"]) + _unit(metric)
             if o["significant"] and o["diff"] > 0:
                 sentences.append(f"It beats the baseline {baseline} by {d} {numbers}: the lead is real at {conf}.")
@@ -371,7 +357,7 @@ def head_to_head(run: Run, metric: str | None = None) -> dict[str, Any] | None:
                 "text": f"{wins}–{ties}–{losses}",
                 "diff": o["diff"] if o else math.nan,
                 "diff_text": _signed(metric, o["diff"]) if o else "–",
-                "ci": f"{_signed(metric, o['low'])} to {_signed(metric, o['high'])}" if o else "",
+                "ci": f"{_signed(metric, o['low'])} to {_signed(metric, o['high'])}" if o and o["tested"] else "",
                 "significant": bool(o and o["significant"]),
                 "better": bool(o and o["significant"] and o["diff"] > 0),
                 "worse": bool(o and o["significant"] and o["diff"] < 0),
@@ -380,7 +366,7 @@ def head_to_head(run: Run, metric: str | None = None) -> dict[str, Any] | None:
             if i < j:
                 pairs.append({"a": a, "b": b, **cell})
         matrix.append(row)
-    adjusted = any(_adjusted(c)[2] for c in tests.values())
+    adjusted = any(getattr(c, "adjusted", False) for c in tests.values())
     return {
         "metric": metric,
         "label": metric_label(metric),

@@ -76,7 +76,30 @@ def header(run: Run) -> dict[str, Any]:
         "systems": len(run.systems),
         "primary_metric": primary,
         "primary_label": metric_label(primary) if primary else "–",
+        "tests_note": tests_note(run),
     }
+
+
+def tests_note(run: Run) -> str | None:
+    """How the pairwise tests were run, and that they can reach significance: resamples (raised from the
+    suite's when needed), the Holm family size, and the smallest reachable Holm-adjusted p."""
+    from sumbench.scoring.stats import smallest_adjusted_p
+
+    if not run.comparisons:
+        return None
+    family = max((c.family for c in run.comparisons), default=0) or max(
+        sum(1 for c in run.comparisons if c.metric == m) for m in {c.metric for c in run.comparisons}
+    )
+    samples = run.manifest.significance_samples
+    asked = run.manifest.bootstrap_samples
+    raised = f" (raised from the suite's {asked:,} so significance is reachable)" if samples > asked else ""
+    smallest = smallest_adjusted_p(family, samples)
+    return (
+        f"Pairwise tests: paired bootstrap over the common documents, {samples:,} resamples{raised}, "
+        f"Holm-adjusted over the {family} pairs of each metric; the smallest reachable adjusted p is "
+        f"{smallest:.2g}, below {run.alpha:.2g}. The intervals quoted beside the verdicts are Holm-adjusted "
+        "the same way, so an interval excludes 0 exactly when its verdict says one system beats the other."
+    )
 
 
 # --- tables ----------------------------------------------------------------------------
@@ -257,7 +280,7 @@ def close_calls(run: Run) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for c in run.comparisons:
         if is_close_call(c, run.confidence):
-            p = c.p_permutation_holm
+            p = c.p_bootstrap_holm if c.adjusted else c.p_bootstrap
             out.append(
                 {
                     "metric": c.metric,
