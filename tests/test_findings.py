@@ -144,3 +144,27 @@ def test_groups_give_per_group_leaderboards(tmp_path):
         values = [v for d, v in scores.by_doc("textrank", run.primary_metric).items() if by_doc[d] == group["name"]]
         assert math.isclose(row["mean"], sum(values) / len(values))
     assert g["groups"][0]["best"] == "textrank"  # the only candidate (lead is the baseline)
+
+
+@pytest.mark.parametrize(("ratio", "flagged"), [(None, True), (8.0, False)])
+def test_long_summaries_are_flagged_by_their_ratio_to_the_references(tmp_path, ratio, flagged):
+    report = f"[report]\nlength_ratio = {ratio}\n" if ratio else ""
+    (tmp_path / "s.toml").write_text(
+        'name = "len"\n[corpus]\nsource = "cnndm-summeval"\nlimit = 8\n'
+        '[[summarizers]]\nuse = "textrank"\nlabel = "textrank-5"\nparams = { k = 5 }\n'
+        f"[scoring]\nbootstrap_samples = 200\nlength_matched = true\n{report}"
+    )
+    run_suite(load_suite(tmp_path / "s.toml"), out_dir=tmp_path / "run", cache_path=tmp_path / "c", render=False)
+    run = load_run(tmp_path / "run")
+    ratio_seen = run.mean("textrank-5", "ref_ratio")
+    assert 2.5 < ratio_seen < 8  # five sentences against short crowd-sourced references
+    flag = findings.length_flag(run, "textrank-5")
+    assert (flag == f"{ratio_seen:.1f}x the reference length") is flagged
+    row = model.leaderboard(run)["rows"][0]
+    assert (flag in row["flags"]) is flagged
+    q = findings.quality(run)
+    assert q["has_matched"] and q["rows"][0]["matched_text"] != "–"
+    # cut to the reference length, a long summary loses recall but gains precision: the column differs
+    assert run.mean("textrank-5", "rouge2_f_lm") != run.mean("textrank-5", "rouge2_f")
+    caution = "textrank-5's summaries are" in " ".join(findings.answer(run)["cautions"])
+    assert caution is flagged
