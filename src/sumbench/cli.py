@@ -138,7 +138,7 @@ def _print_summary(console: Any, result: Any) -> None:
     means = {a.system: a for a in result.aggregates if a.metric == primary}
     roles = {e.label: e.role for e in manifest.systems}
     table = Table(box=None, pad_edge=False, show_edge=False)
-    table.add_column("system")
+    table.add_column("system", no_wrap=True, min_width=max((len(s.label) for s in result.systems), default=6))
     for column in (primary, f"{manifest.confidence:.0%} CI", "summaries", "from cache", "failed"):
         table.add_column(column, justify="right")
     table.add_column("role")

@@ -26,11 +26,21 @@ MAX_H2H_MATRIX = 8
 MAX_FAILURES = 100
 
 FIGURE_CAPTIONS = {
-    "rouge_means": "ROUGE F per system with confidence intervals",
-    "significance": "Pairwise significance per metric",
-    "lengths": "Summary length distributions vs. references",
-    "rouge_vs_length": "ROUGE vs. summary length per document",
-    "coverage_density": "Extractive coverage vs. density (Grusky et al. 2018)",
+    "rouge_means": "Mean ROUGE F (x100) of each ranked system with its bootstrap confidence interval, one panel per "
+    "metric; the baseline is the black diamond, the upper and lower bounds the dashed and dotted reference lines",
+    "forest": "Each system's difference from the baseline on the primary metric with its Holm-adjusted interval "
+    "(unadjusted for older run folders), best first; filled marks are significant (blue better, vermillion worse), "
+    "hollow grey ones cannot be told apart",
+    "significance": "Pairwise tests of the ranked systems (bounds left out); columns are numbered by rank like the "
+    "rows, and the title says which metrics are drawn and whether cells print p",
+    "groups": "Mean primary metric of each ranked system per document group, over the documents every system was "
+    "scored on (n per group shown); past six groups, a table coloured by the mean",
+    "lengths": "Summary length distributions per system vs. the references; ranked systems first, then the bounds",
+    "rouge_vs_length": "Primary metric vs. summary length, one panel per system on shared axes: its documents "
+    "(baseline black, bounds grey), every other system's in faint grey behind them, its least-squares line and "
+    "the references' mean length (dashed)",
+    "coverage_density": "Extractive coverage vs. density per document, one panel per system (Grusky et al. 2018); "
+    "+: median",
 }
 
 
