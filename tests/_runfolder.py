@@ -214,7 +214,8 @@ def synthetic_run(
     labels = list(systems)
     matrices = score_matrices(scores, labels, [d.id for d in documents], METRICS)
     aggregates = aggregate(matrices, labels, n_samples=1000, confidence=0.95, seed=seed)
-    comparisons = significance(matrices, labels, TESTED, n_samples=1000, confidence=0.95, seed=seed)
+    # 12 documents: below MIN_DOCUMENTS, so the minimum is turned off to exercise the reports' verdicts
+    comparisons = significance(matrices, labels, TESTED, n_samples=1000, confidence=0.95, seed=seed, min_documents=0)
 
     manifest = Manifest(
         suite_name="synthetic-news" + ("" if variant == "a" else "-v2"),
@@ -259,6 +260,18 @@ def synthetic_run(
 def write_run(path: str | Path, **options: Any) -> Path:
     """Write :func:`synthetic_run` (``variant``, ``seed``, ``primary``, ``baseline``) as a run folder at ``path``."""
     return synthetic_run(**options).write(path)
+
+
+def compare_without_minimum(monkeypatch: Any) -> None:
+    """Let ``compare_runs`` test the 11 shared documents of two synthetic runs: below
+    :data:`~sumbench.scoring.stats.MIN_DOCUMENTS`, so the minimum is turned off (``min_documents=0``)."""
+    import functools
+    import importlib
+
+    from sumbench.scoring import stats
+
+    module = importlib.import_module("sumbench.reports.compare")
+    monkeypatch.setattr(module, "paired_tests", functools.partial(stats.paired_tests, min_documents=0))
 
 
 # --- large synthetic runs: the reports' size and memory at scale --------------------------------------

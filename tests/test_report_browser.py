@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from _runfolder import write_run
+from _runfolder import compare_without_minimum, write_run
 from sumbench.reports import compare_runs, render_report
 
 pytestmark = pytest.mark.browser
@@ -551,7 +551,8 @@ def test_a_budgeted_drill_down_keeps_every_best_and_worst_link_working(browser, 
         dt.ws.close()
 
 
-def test_compare_page_loads_cleanly(browser, tmp_path):
+def test_compare_page_loads_cleanly(browser, tmp_path, monkeypatch):
+    compare_without_minimum(monkeypatch)  # 11 shared documents: below MIN_DOCUMENTS
     a = write_run(tmp_path / "a")
     b = write_run(tmp_path / "b", variant="b")
     html = compare_runs(a, b, tmp_path / "cmp")["html"]
@@ -565,8 +566,9 @@ def test_compare_page_loads_cleanly(browser, tmp_path):
         dt.ws.close()
 
 
-def test_compare_page_fits_a_phone(browser, tmp_path):
+def test_compare_page_fits_a_phone(browser, tmp_path, monkeypatch):
     """390 px wide: the page never scrolls sideways; wide tables scroll inside their own box."""
+    compare_without_minimum(monkeypatch)  # 11 shared documents: below MIN_DOCUMENTS
     a = write_run(tmp_path / "a")
     b = write_run(tmp_path / "b", variant="b")
     html = compare_runs(a, b, tmp_path / "cmp")["html"]

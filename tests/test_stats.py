@@ -434,8 +434,11 @@ def test_interval_is_frozen() -> None:
 # ---------------------------------------------------------------- paired_tests: one procedure, exact duality
 
 
-def _naive_paired_tests(a: np.ndarray, b: np.ndarray, n_samples: int, confidence: float, seed: int):
-    """The documented procedure, written out with full sorts, Fractions and loops."""
+def _naive_paired_tests(
+    a: np.ndarray, b: np.ndarray, n_samples: int, confidence: float, seed: int, min_documents: int = 0
+):
+    """The documented procedure, written out with full sorts, Fractions and loops (rows on fewer than
+    ``min_documents`` shared documents are left out: not tested)."""
     from fractions import Fraction
 
     alpha = Fraction(repr(round(1 - confidence, 12)))
@@ -447,7 +450,7 @@ def _naive_paired_tests(a: np.ndarray, b: np.ndarray, n_samples: int, confidence
         boot = np.array([np.nanmean(d[r]) if (~np.isnan(d[r])).any() else 0.0 for r in idx])
         ok = ~np.isnan(d)
         rows.append((ok.sum(), np.sort(boot), min(int((boot <= 0).sum()), int((boot >= 0).sum()))))
-    usable = [k for k, r in enumerate(rows) if r[0] > 0]
+    usable = [k for k, r in enumerate(rows) if r[0] >= max(min_documents, 1)]
     order = sorted(usable, key=lambda k: rows[k][2])
     m = len(order)
     out: dict[int, tuple] = {}
@@ -468,8 +471,11 @@ def _naive_paired_tests(a: np.ndarray, b: np.ndarray, n_samples: int, confidence
     return out
 
 
+@pytest.mark.parametrize("min_documents", [0, 22])
 @pytest.mark.parametrize("confidence", [0.95, 0.9, 0.99, 0.5])
-def test_paired_tests_match_the_documented_procedure(monkeypatch: pytest.MonkeyPatch, confidence: float) -> None:
+def test_paired_tests_match_the_documented_procedure(
+    monkeypatch: pytest.MonkeyPatch, confidence: float, min_documents: int
+) -> None:
     monkeypatch.setattr(stats, "_CHUNK_ELEMENTS", 300)  # many chunks: the kept tails must be exact
     rng = np.random.default_rng(int(confidence * 100))
     # quarters: ties, and resampled sums that are exact, so a resample is exactly 0 in both computations
@@ -479,11 +485,17 @@ def test_paired_tests_match_the_documented_procedure(monkeypatch: pytest.MonkeyP
     b[3] = np.nan  # a pair with no shared document
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        got = stats.paired_tests(a, b, n_samples=257, confidence=confidence, seed=5)
-    want = _naive_paired_tests(a, b, 257, confidence, 5)
-    assert got[3].n == 0 and not got[3].significant and math.isnan(got[3].adj_low) and got[3].family == 6
+        got = stats.paired_tests(a, b, n_samples=257, confidence=confidence, seed=5, min_documents=min_documents)
+    want = _naive_paired_tests(a, b, 257, confidence, 5, min_documents)
+    assert got[3].n == 0 and not got[3].significant and math.isnan(got[3].adj_low) and not got[3].tested
+    assert all(t.family == len(want) for t in got)
+    assert {k for k, t in enumerate(got) if t.tested} == set(want)
+    if min_documents:  # 25 documents, some NaN: some rows fall below 22 shared documents, some do not
+        assert 0 < len(want) < 6
+    else:
+        assert len(want) == 6
     for k, t in enumerate(got):
-        if k == 3:
+        if k not in want:
             continue
         adj_low, adj_high, low, high, p, p_holm, rejected, level = want[k]
         assert (t.adj_low, t.adj_high, t.low, t.high) == pytest.approx((adj_low, adj_high, low, high), abs=1e-12)
@@ -508,14 +520,25 @@ def test_paired_tests_decision_interval_and_p_agree_exactly() -> None:
         a[rng.uniform(size=a.shape) < 0.1] = np.nan
         confidence = (0.95, 0.9, 0.99, 0.8, 0.5)[trial % 5]
         n_samples = int(rng.integers(1, 400))
+        # on 1-12 documents: the mechanics with the minimum off, and with a minimum that leaves some rows untested
+        min_documents = (0, trial % 13)[trial % 2]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            tests = stats.paired_tests(a, b, n_samples=n_samples, confidence=confidence, seed=trial)
+            tests = stats.paired_tests(
+                a, b, n_samples=n_samples, confidence=confidence, seed=trial, min_documents=min_documents
+            )
         alpha = round(1 - confidence, 12)
         alpha_seen.add(alpha)
         for t in tests:
+            assert t.tested == (t.n >= max(min_documents, 1)) and t.min_documents == min_documents
+            assert t.family == sum(u.tested for u in tests)
             if t.n == 0:
                 assert not t.significant and math.isnan(t.p_holm)
+                continue
+            if not t.tested:  # no interval, p = p_holm = 1: the duality holds trivially
+                assert not t.significant and t.p == t.p_holm == 1.0
+                assert all(math.isnan(x) for x in (t.low, t.high, t.adj_low, t.adj_high, t.adj_confidence))
+                assert not (t.adj_low > 0 or t.adj_high < 0) and not (t.low > 0 or t.high < 0)
                 continue
             excludes = t.adj_low > 0 or t.adj_high < 0
             assert t.significant == excludes == (t.p_holm < alpha), (t, alpha)
@@ -536,7 +559,7 @@ def test_p_on_the_boundary_is_not_below_alpha() -> None:
     x = np.zeros((1, 5))
     y = np.array([[-1.0, -1.0, -1.0, -1.0, 1.0]])
     for seed in range(40):
-        (t,) = stats.paired_tests(x, y, n_samples=40, confidence=0.95, seed=seed)
+        (t,) = stats.paired_tests(x, y, n_samples=40, confidence=0.95, seed=seed, min_documents=0)
         assert t.significant == (t.adj_low > 0 or t.adj_high < 0) == (t.p_holm < round(1 - 0.95, 12))
 
 
@@ -596,5 +619,84 @@ def test_significance_uses_samples_for_and_the_common_set() -> None:
     assert mask.tolist() == [True, False, False, False] + [True] * 6
     records = significance({"rouge2_f": m}, ["a", "b", "c"], ["rouge2_f"], n_samples=500, confidence=0.95, seed=0)
     ab, ac, bc = records
-    assert ab.n == 7 and ac.n == 0 and bc.n == 0 and ab.family == 1 and not ac.significant
+    assert ab.n == 7 and ac.n == 0 and bc.n == 0 and not ac.significant
+    assert not ab.tested and ab.family == 0 and ab.min_documents == stats.MIN_DOCUMENTS  # 7 < 20: not tested
+    assert ab.significant == (ab.adj_low > 0 or ab.adj_high < 0) == (ab.p_bootstrap_holm < 0.05) is False
+    kw = dict(n_samples=500, confidence=0.95, seed=0, min_documents=0)
+    ab, ac, bc = significance({"rouge2_f": m}, ["a", "b", "c"], ["rouge2_f"], **kw)  # type: ignore[arg-type]
+    assert ab.tested and ab.family == 1 and ab.min_documents == 0 and not ac.tested
     assert ab.significant == (ab.adj_low > 0 or ab.adj_high < 0) == (ab.p_bootstrap_holm < 0.05)
+
+
+# ---------------------------------------------------------------- the minimum number of documents
+
+
+def test_min_documents_is_20_and_the_default_everywhere() -> None:
+    import inspect
+
+    from sumbench.scoring.aggregate import significance
+
+    assert stats.MIN_DOCUMENTS == 20
+    for f in (stats.paired_tests, paired_bootstrap, pairwise_comparisons, pairwise_comparisons_many, significance):
+        assert inspect.signature(f).parameters["min_documents"].default == stats.MIN_DOCUMENTS, f
+    for bad in (-1, True, 1.5, "20"):
+        with pytest.raises(ValueError, match="min_documents"):
+            stats.paired_tests(np.zeros((1, 3)), np.ones((1, 3)), n_samples=10, min_documents=bad)  # type: ignore[arg-type]
+
+
+def test_pairs_below_the_minimum_are_not_tested() -> None:
+    # rows on 25, 19, 20, 3 and 0 shared documents (NaN elsewhere): 19 and 3 are below 20
+    rng = np.random.default_rng(4)
+    a = rng.uniform(0.1, 0.5, (5, 25))
+    b = a - 0.05 + rng.normal(0, 0.01, (5, 25))  # a is clearly better everywhere
+    for row, shared in enumerate([25, 19, 20, 3, 0]):
+        b[row, shared:] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        got = stats.paired_tests(a, b, n_samples=2000, seed=1)
+        off = stats.paired_tests(a, b, n_samples=2000, seed=1, min_documents=0)
+        only = stats.paired_tests(a[[0, 2]], b[[0, 2]], n_samples=2000, seed=1, min_documents=0)
+    assert [t.n for t in got] == [25, 19, 20, 3, 0]
+    assert [t.tested for t in got] == [True, False, True, False, False]
+    assert [t.significant for t in got] == [True, False, True, False, False]
+    assert [t.significant for t in off[:3]] == [True, True, True]  # the minimum is what stops the 19
+    assert all(t.family == 2 for t in got) and all(t.family == 4 for t in off)  # untested rows are not in m
+    for t, o in zip(got, off):
+        # what an untested row keeps: its difference, means, counts, n and permutation p
+        same = ("diff", "mean_a", "mean_b", "wins", "ties", "losses", "n", "p_permutation", "p_permutation_holm")
+        assert _plain_fields(t, same) == _plain_fields(o, same)
+    for k in (1, 3):
+        t = got[k]
+        assert t.p == t.p_holm == 1.0 and t.min_documents == 20
+        assert all(math.isnan(x) for x in (t.low, t.high, t.adj_low, t.adj_high, t.adj_confidence))
+        d = t.to_dict()
+        assert d["tested"] is False and d["low"] is None and d["adj_high"] is None and d["p_holm"] == 1.0
+        json.dumps(d, allow_nan=False)
+    # the tested rows get exactly the numbers of a call on them alone (one shared draw; Holm over them)
+    for t, o in zip((got[0], got[2]), only):
+        fields = ("diff", "low", "high", "adj_low", "adj_high", "adj_confidence", "p", "p_holm", "significant")
+        assert _plain_fields(t, fields) == _plain_fields(o, fields) and t.family == o.family == 2
+
+
+def _plain_fields(t, names) -> list:
+    return [getattr(t, n).hex() if isinstance(getattr(t, n), float) else getattr(t, n) for n in names]
+
+
+def test_paired_bootstrap_and_pairwise_respect_the_minimum() -> None:
+    x, y = _scores(n_systems=2, n_docs=12, seed=3, shift=0.2)
+    pb = paired_bootstrap(y, x, n_samples=500)
+    assert not pb.tested and pb.n == 12 and pb.p_value == 1.0 and math.isnan(pb.low) and math.isnan(pb.high)
+    assert pb.diff == pytest.approx(np.mean(y - x))
+    json.dumps(pb.to_dict(), allow_nan=False)
+    on = paired_bootstrap(y, x, n_samples=500, min_documents=0)
+    assert on.tested and on.p_value == 0.0 and 0 < on.low <= on.high and on.diff == pb.diff
+    assert paired_bootstrap(y, x, n_samples=500, min_documents=12).tested
+    scores = np.vstack([x, y])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        (r,) = pairwise_comparisons(scores, ["a", "b"], "rouge2_f", n_samples=500)
+        (r0,) = pairwise_comparisons(scores, ["a", "b"], "rouge2_f", n_samples=500, min_documents=0)
+        (rm,) = pairwise_comparisons_many({"rouge2_f": scores}, ["a", "b"], n_samples=500, min_documents=0)
+    assert not r.tested and not r.significant and r.p_bootstrap == r.p_bootstrap_holm == 1.0 and r.family == 0
+    assert math.isnan(r.adj_low) and r.diff == r0.diff and (r.wins, r.losses) == (r0.wins, r0.losses) == (0, 12)
+    assert r0.tested and r0.significant and r0.min_documents == 0 and _plain([r0]) == _plain([rm])

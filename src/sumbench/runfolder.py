@@ -39,6 +39,7 @@ import numpy as np
 
 from sumbench.errors import RunFolderError
 from sumbench.records import BOUND_ROLES, ROLES, Aggregate, DocumentScores, Failure, Summary
+from sumbench.scoring.stats import MIN_DOCUMENTS
 from sumbench.text import split_sentences, words
 
 __all__ = [
@@ -585,6 +586,12 @@ class Comparison:
     ``wins``/``ties``/``losses`` count the documents where ``a`` scored above, equal to, below ``b``.
     Older files have no adjusted interval (NaN, :attr:`adjusted` False), no counts (0) and decided by
     the permutation p. Numbers only: the sentences that describe a comparison are written by the reports.
+
+    A pair on fewer than ``min_documents`` shared documents (the rule it was tested under:
+    :data:`sumbench.scoring.stats.MIN_DOCUMENTS` by default, 0 for older files, which had no rule) is
+    not tested (:attr:`tested` False): no interval (all four ends and ``adj_confidence`` NaN), both
+    bootstrap p-values 1, not significant, not in ``family``; its difference, means, counts and
+    permutation p are kept.
     """
 
     metric: str
@@ -610,11 +617,21 @@ class Comparison:
     ties: int = 0
     losses: int = 0
     family: int = 0
+    min_documents: int = MIN_DOCUMENTS
 
     @property
     def adjusted(self) -> bool:
         """Whether the record carries the Holm-consistent interval (written by this sumbench)."""
         return not math.isnan(self.adj_confidence)
+
+    @property
+    def tested(self) -> bool:
+        """Whether the paired bootstrap tested the pair: it has shared documents and an interval. False
+        for a pair on fewer than ``min_documents`` shared documents (no interval: NaN ends, p 1, never
+        significant) and for a pair with no shared document (``n == 0``). Derived from the numbers, so it
+        can never disagree with them (``significance.json`` holds the numbers: ``n > 0`` with null
+        interval ends)."""
+        return self.n > 0 and not (math.isnan(self.diff_low) or math.isnan(self.diff_high))
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"metric": self.metric, "a": self.a, "b": self.b}
@@ -642,12 +659,14 @@ class Comparison:
             family=self.family,
             n_samples=self.n_samples,
             confidence=self.confidence,
+            min_documents=self.min_documents,
         )
         return out
 
     @classmethod
     def from_json(cls, f: _Fields, confidence: float = 0.95) -> Comparison:
-        """``confidence``: the level when the entry has none (schema 1 wrote none: pass the manifest's)."""
+        """``confidence``: the level when the entry has none (schema 1 wrote none: pass the manifest's).
+        Older entries have no ``min_documents``: 0 (they were tested on any number of documents)."""
         return cls(
             f.text("metric"),
             f.text("a"),
@@ -672,6 +691,7 @@ class Comparison:
             f.integer("ties", 0),
             f.integer("losses", 0),
             f.integer("family", 0),
+            f.integer("min_documents", 0),
         )
 
 

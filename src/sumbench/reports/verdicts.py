@@ -12,6 +12,10 @@ exactly when the adjusted p is below ``1 - confidence``. Older records have no a
 quote the unadjusted interval with the unadjusted bootstrap p and call a winner only when both exclude
 0 / fall below ``1 - confidence``; when those two disagree (older files computed them apart), the
 sentence says so and calls no winner.
+
+A pair on fewer shared documents than the paired bootstrap needs (``c.min_documents``, default
+:data:`sumbench.scoring.stats.MIN_DOCUMENTS`) is not tested (``c.tested`` False): it has no interval, is
+never significant, and its sentence says "not tested" — never "beats" nor "not distinguishable".
 """
 
 from __future__ import annotations
@@ -66,12 +70,13 @@ def is_significant(c: Comparison, confidence: float | None = None) -> bool:
     """Whether the pair differs: the stored Holm paired-bootstrap decision (``c.significant``), which
     agrees exactly with the Holm-adjusted interval and p the verdict quotes. For an older record
     without the adjusted interval: the unadjusted interval excludes 0 and the unadjusted bootstrap p
-    is below ``1 - confidence``. A pair with no shared document never differs.
+    is below ``1 - confidence``. A pair with no shared document, or one that was not tested (too few
+    shared documents, ``c.tested`` False), never differs.
 
     ``confidence`` may only repeat the level the test was run at (``c.confidence``); any other level
     raises ``ValueError``."""
     _check_level(c, confidence)
-    if not _comparable(c):
+    if not _comparable(c) or not c.tested:
         return False
     if c.adjusted:
         return bool(c.significant)
@@ -123,6 +128,19 @@ def _percent(confidence: float) -> str:
     return f"{100.0 * confidence:g}%"
 
 
+def _not_tested(c: Comparison, metric: str) -> str:
+    """The sentence of a pair the paired bootstrap did not test: its documents, why, and its difference."""
+    unit = " points" if _is_rouge(c.metric) else ""
+    docs = f"{c.n:,} shared document{'s' if c.n != 1 else ''}"
+    if c.min_documents > c.n:
+        why = f"{docs}, below the {c.min_documents:,} a paired bootstrap needs"
+    else:
+        why = f"{docs}, and the record has no interval"
+    return (
+        f"{c.a} and {c.b} are not tested on {metric}: {why} (difference {_value(c.diff, c.metric)}{unit}, no interval)."
+    )
+
+
 def verdict(c: Comparison, confidence: float | None = None) -> str:
     """One plain sentence about a pair, at the level it was tested at (``confidence`` may only repeat it).
 
@@ -132,16 +150,22 @@ def verdict(c: Comparison, confidence: float | None = None) -> str:
         Holm-adjusted p=0.012).
         X and Y are not distinguishable on ROUGE-2 F at 95% (difference +0.40 points, Holm-adjusted 95% CI
         -0.30 to +1.10, Holm-adjusted p=0.41).
+        lead-3 and textrank-3 are not tested on ROUGE-2 F: 12 shared documents, below the 20 a paired
+        bootstrap needs (difference +1.26 points, no interval).
 
     The interval is the Holm-consistent one (``adj_low``/``adj_high``): it excludes 0 exactly when the
     pair is significant. Older records quote the unadjusted interval and bootstrap p, labelled
     "unadjusted". ROUGE metrics (names starting with ``rouge``) are shown in points (x100). When a system
-    wins, the difference and interval are stated from the winner's side.
+    wins, the difference and interval are stated from the winner's side. A pair that was not tested
+    (fewer shared documents than ``c.min_documents``) gets the "not tested" sentence, with no level, no
+    interval and no p.
     """
     _check_level(c, confidence)
     metric = metric_label(c.metric)
     if not _comparable(c):
         return f"{c.a} and {c.b} cannot be compared on {metric}: no document was scored for both."
+    if not c.tested:
+        return _not_tested(c, metric)
     unit = " points" if _is_rouge(c.metric) else ""
     level = _percent(c.confidence)
     decision: bool | None

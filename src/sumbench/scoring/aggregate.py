@@ -124,11 +124,13 @@ def significance(
     confidence: float,
     seed: int,
     common: np.ndarray | None = None,
+    min_documents: int = stats.MIN_DOCUMENTS,
 ) -> list[Comparison]:
     """Paired tests (:func:`sumbench.scoring.stats.paired_tests`, Holm within each metric) for every pair
     of systems on each metric, over the common set (``common``; default :func:`common_documents` of
     ``matrices``): the ``significance.json`` records, numbers only. The bootstrap resamples and the
-    permutation swaps are drawn once for all metrics and pairs."""
+    permutation swaps are drawn once for all metrics and pairs. A pair on fewer than ``min_documents``
+    common documents is not tested (:data:`sumbench.scoring.stats.MIN_DOCUMENTS` by default)."""
     records: list[Comparison] = []
     if len(systems) < 2 or not metrics:
         return records
@@ -143,7 +145,7 @@ def significance(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # too few resamples is the caller's choice here
         results = stats.pairwise_comparisons_many(
-            chosen, list(systems), n_samples=n_samples, confidence=confidence, seed=seed
+            chosen, list(systems), n_samples=n_samples, confidence=confidence, seed=seed, min_documents=min_documents
         )
     for result in results:
         records.append(
@@ -171,6 +173,7 @@ def significance(
                 ties=result.ties,
                 losses=result.losses,
                 family=result.family,
+                min_documents=result.min_documents,
             )
         )
     return records

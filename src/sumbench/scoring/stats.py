@@ -28,8 +28,18 @@ Paired tests (:func:`paired_tests`, the one primitive every comparison uses)
       order statistic would be ``j = ceil((B + 1) a / 2) - 2``, which is ``-1`` — an unbounded
       interval — whenever ``B * a < 2``; instead :func:`samples_for` makes ``B`` large enough that
       ``p = 0`` only ever means "below the resolution ``2 / B``".)
-    * **Holm step-down** over the ``m`` rows with at least one shared document: rows sorted by ``p``
-      ascending (stable), step level ``a_r = alpha / (m - r + 1)`` (``r`` 1-based), ``s`` = the
+    * **Minimum documents.**  A row with fewer than ``min_documents`` shared documents (default
+      :data:`MIN_DOCUMENTS` = 20; ``0`` turns the rule off) is *not tested* by the bootstrap: its
+      ``p`` and ``p_holm`` are 1, it is never significant, and it has no interval (``low``/``high``/
+      ``adj_low``/``adj_high`` and ``adj_confidence`` are NaN: "no interval", the unbounded interval a
+      test that was not run allows; JSON has no infinity, so NaN, written ``null``).  ``tested`` is
+      False for it; its ``diff``, means, wins/ties/losses, ``n`` and permutation p are still given.
+      The duality holds for it trivially (no interval excludes 0, ``p_holm = 1 >= alpha``).
+    * **Holm step-down** over the ``m`` *tested* rows (at least ``max(min_documents, 1)`` shared
+      documents).  A row that is not tested cannot be rejected, so it is left out of ``m`` (more
+      power for the rest; which rows are tested depends only on their document counts, not on the
+      scores, so the family-wise error over the tested rows is still at most ``alpha``).  Rows sorted
+      by ``p`` ascending (stable), step level ``a_r = alpha / (m - r + 1)`` (``r`` 1-based), ``s`` = the
       first rank not rejected at its step.  The Holm-consistent interval of rank ``r`` uses level
       ``a_r`` if ``r < s`` and ``a_s`` otherwise, so each adjusted interval excludes 0 exactly when
       Holm rejects that row (rank ``r >= s`` has ``p_(r) >= p_(s) >= a_s``).  The Holm-adjusted p,
@@ -43,11 +53,12 @@ Paired tests (:func:`paired_tests`, the one primitive every comparison uses)
       Holm adjustment, and per pair the documents where ``a`` is above / equal to / below ``b``
       (``wins``/``ties``/``losses``).
 
-    Limitation: the percentile bootstrap is anti-conservative on few documents.  Measured rejection
-    rate of one true-null pair at a nominal 5% (normal differences, ``B = 2000``, 400 trials): 26% at
-    ``n = 3``, 16% at ``n = 5``, about 10% at ``n = 10``, 5% from ``n = 20`` on; the permutation p
-    (kept beside it) stays at or below 5%.  Treat verdicts on fewer than ~20 shared documents as
-    indicative.
+    Why the minimum: the percentile bootstrap is anti-conservative on few documents.  Measured
+    rejection rate of one true-null pair at a nominal 5% (normal differences, ``B = 2000``, 400
+    trials): 26% at ``n = 3``, 16% at ``n = 5``, about 10% at ``n = 10``, 5% from ``n = 20`` on; the
+    permutation p (kept beside it) stays at or below 5%.  Hence :data:`MIN_DOCUMENTS` = 20.  The
+    supplementary permutation p is computed for every row with a shared document, and its Holm
+    adjustment runs over all of those rows (the permutation test is not liberal on few documents).
 
     The resampled differences are never all kept: they are streamed in chunks, keeping per row the
     two sign counts and the ``ceil(B * alpha / 2)`` smallest and largest values (every order
@@ -80,6 +91,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
+    "MIN_DOCUMENTS",
     "Interval",
     "PairedBootstrap",
     "PairedTest",
@@ -106,6 +118,13 @@ _CHUNK_ELEMENTS = 1 << 22
 # (metrics) for the per-system intervals: past it the matrices are split into passes, each drawing
 # the same stream again (64 MB).  Paired tests stream their resamples and keep only the tails.
 _SHARED_BYTES = 1 << 26
+
+#: Fewest shared documents on which a pair is tested by the paired bootstrap.  Below it the percentile
+#: bootstrap is too liberal: the measured rejection rate of one true-null pair at a nominal 5%
+#: (normal differences, ``B = 2000``, 400 trials) is 26% at ``n = 3``, 16% at ``n = 5``, about 10% at
+#: ``n = 10`` and 5% from ``n = 20`` on (the permutation test stays at or below 5%).  A pair on fewer
+#: shared documents is reported as not tested: p = 1, never significant, no interval.
+MIN_DOCUMENTS = 20
 
 FloatArray = NDArray[np.float64]
 
@@ -168,6 +187,11 @@ class PairedTest:
     * ``wins``/``ties``/``losses``: documents with ``a > b``, ``a == b``, ``a < b``.
     * ``p_permutation``/``p_permutation_holm``: approximate-randomization p and its Holm adjustment
       (supplementary, NaN when not computed); no decision uses them.
+    * ``tested``: whether the bootstrap tested the row, i.e. ``n >= max(min_documents, 1)``;
+      ``min_documents`` is the rule it was run under (:data:`MIN_DOCUMENTS` by default, 0 = off).
+      A row that is not tested has ``p == p_holm == 1``, ``significant`` False and no interval
+      (``low``, ``high``, ``adj_low``, ``adj_high``, ``adj_confidence`` NaN); it is not counted in
+      ``family``.
 
     With ``n == 0`` every number is NaN and ``significant`` is False.
     """
@@ -192,6 +216,8 @@ class PairedTest:
     family: int
     p_permutation: float
     p_permutation_holm: float
+    tested: bool
+    min_documents: int
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict: plain floats/ints/bools, NaN -> None."""
@@ -200,7 +226,10 @@ class PairedTest:
 
 @dataclass(frozen=True)
 class PairedBootstrap:
-    """Paired bootstrap of ``mean(a - b)`` over documents scored for both (one pair, no adjustment)."""
+    """Paired bootstrap of ``mean(a - b)`` over documents scored for both (one pair, no adjustment).
+
+    ``tested`` is False when ``n`` is below ``max(min_documents, 1)``: then ``low``/``high`` are NaN
+    (no interval) and ``p_value`` is 1 (NaN when ``n == 0``)."""
 
     diff: float
     low: float
@@ -209,6 +238,8 @@ class PairedBootstrap:
     n: int
     n_samples: int
     confidence: float
+    tested: bool
+    min_documents: int
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict: plain floats/ints, NaN -> None."""
@@ -238,7 +269,9 @@ class PairwiseResult:
     at ``confidence`` and ``adj_low``/``adj_high`` the Holm-consistent one (level
     ``adj_confidence``).  The ``*_holm`` p-values are Holm-adjusted across all pairs of ``metric``;
     ``significant`` is the Holm paired-bootstrap decision: ``p_bootstrap_holm < 1 - confidence``,
-    equivalently ``0`` outside ``[adj_low, adj_high]``.
+    equivalently ``0`` outside ``[adj_low, adj_high]``.  ``tested``/``min_documents`` as in
+    :class:`PairedTest`: a pair on fewer than ``min_documents`` shared documents is not tested (p 1,
+    not significant, no interval).
     """
 
     metric: str
@@ -264,6 +297,8 @@ class PairwiseResult:
     ties: int
     losses: int
     family: int
+    tested: bool
+    min_documents: int
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict: plain floats/ints/bools/strs, NaN -> None."""
@@ -312,6 +347,12 @@ def _check_n_samples(n_samples: int) -> int:
     if n_samples < 1:
         raise ValueError(f"n_samples must be a positive integer; got {n_samples}")
     return int(n_samples)
+
+
+def _check_min_documents(min_documents: int) -> int:
+    if isinstance(min_documents, bool) or not isinstance(min_documents, (int, np.integer)) or min_documents < 0:
+        raise ValueError(f"min_documents must be a non-negative integer; got {min_documents!r}")
+    return int(min_documents)
 
 
 def _check_confidence(confidence: float) -> float:
@@ -592,8 +633,8 @@ class _PairedStream:
 
 @dataclass(frozen=True)
 class _Holm:
-    """Exact Holm step-down of one family: per row the level of its interval (None: no shared
-    document), the exact p and adjusted p, and the decision."""
+    """Exact Holm step-down of one family: per row the level of its interval (None: the row is not
+    tested), the exact p and adjusted p, and the decision."""
 
     level: list[Fraction | None]
     p: list[Fraction | None]
@@ -651,10 +692,12 @@ def _paired_tests_groups(
     confidence: float,
     seed: int,
     permutation: bool = True,
+    min_documents: int = MIN_DOCUMENTS,
 ) -> list[list[PairedTest]]:
     """:func:`paired_tests` of several ``(a, b)`` groups, each its own Holm family.  Groups with the same
     number of documents share one bootstrap draw and one draw of permutation swaps: each group gets
-    exactly the numbers it would get alone."""
+    exactly the numbers it would get alone.  Rows on fewer than ``min_documents`` shared documents
+    are not tested (and not in their family's Holm ``m``)."""
     alpha = alpha_of(confidence)
     tail = _tail_size(n_samples, alpha)
     columns = [_paired_columns(a.T, b.T) for a, b in groups]
@@ -687,23 +730,52 @@ def _paired_tests_groups(
         ties = (valid & (a.T == b.T)).sum(axis=0)
         losses = (valid & (a.T < b.T)).sum(axis=0)
         fmin = np.minimum(stream.below, stream.above)
-        holm = _holm_exact(fmin, n > 0, n_samples, alpha)
+        tested = n >= max(min_documents, 1)
+        holm = _holm_exact(fmin, tested, n_samples, alpha)
         ascending, descending = stream.order_statistics()
         j_run = _order_index(n_samples, alpha)
         perm = perms[g]
         p_perm: FloatArray = perm if perm is not None else np.full(size, np.nan)
         p_perm_holm = holm_bonferroni(p_perm)
         rows = []
+        nan = math.nan
         for k in range(size):
             level, p, p_holm = holm.level[k], holm.p[k], holm.p_holm[k]
-            if level is None or p is None or p_holm is None:
-                nan = math.nan
+            if n[k] == 0:
                 rows.append(
                     PairedTest(
                         nan, nan, nan, nan, nan, nan, nan, nan, False, 0, 0, 0, 0, n_samples, confidence,
-                        nan, nan, holm.family, nan, nan,
+                        nan, nan, holm.family, nan, nan, False, min_documents,
                     )
                 )  # fmt: skip
+                continue
+            if level is None or p is None or p_holm is None:  # too few shared documents: not tested
+                rows.append(
+                    PairedTest(
+                        diff=float(obs[k]),
+                        low=nan,
+                        high=nan,
+                        adj_low=nan,
+                        adj_high=nan,
+                        adj_confidence=nan,
+                        p=1.0,
+                        p_holm=1.0,
+                        significant=False,
+                        n=int(n[k]),
+                        wins=int(wins[k]),
+                        ties=int(ties[k]),
+                        losses=int(losses[k]),
+                        n_samples=n_samples,
+                        confidence=confidence,
+                        mean_a=float(mean_a[k]),
+                        mean_b=float(mean_b[k]),
+                        family=holm.family,
+                        p_permutation=float(p_perm[k]),
+                        p_permutation_holm=float(p_perm_holm[k]),
+                        tested=False,
+                        min_documents=min_documents,
+                    )
+                )
                 continue
             j = _order_index(n_samples, level)
             rows.append(
@@ -728,6 +800,8 @@ def _paired_tests_groups(
                     family=holm.family,
                     p_permutation=float(p_perm[k]),
                     p_permutation_holm=float(p_perm_holm[k]),
+                    tested=True,
+                    min_documents=min_documents,
                 )
             )
         out.append(rows)
@@ -754,6 +828,7 @@ def paired_tests(
     confidence: float = 0.95,
     seed: int = 0,
     permutation: bool = True,
+    min_documents: int = MIN_DOCUMENTS,
 ) -> list[PairedTest]:
     """Paired tests of ``mean(a - b)`` for every row, Holm step-down over the rows: the one primitive
     behind a run's pairwise tests and ``sumbench compare``.
@@ -767,6 +842,11 @@ def paired_tests(
     ``[low, high]``" likewise (see the module docstring for the procedure).  Rows without a shared
     document are all-NaN, never significant, and not counted in the Holm family.
 
+    Rows with fewer than ``min_documents`` shared documents (default :data:`MIN_DOCUMENTS`; ``0``
+    turns the rule off) are not tested: ``tested`` False, ``p == p_holm == 1``, never significant,
+    no interval (NaN ends), not counted in the Holm family; their difference, means, counts and
+    permutation p are still computed.
+
     ``permutation=False`` skips the supplementary permutation p-values (about half the cost; they come
     back NaN).  A ``RuntimeWarning`` says when ``n_samples`` is below :func:`samples_for` ``(P, ...)``.
     Returns one :class:`PairedTest` per row, in row order.
@@ -774,8 +854,9 @@ def paired_tests(
     x, y = _check_rows(a, b)
     n_samples = _check_n_samples(n_samples)
     confidence = _check_confidence(confidence)
+    min_documents = _check_min_documents(min_documents)
     _warn_resolution(x.shape[0], n_samples, confidence, stacklevel=3)
-    return _paired_tests_groups([(x, y)], n_samples, confidence, int(seed), permutation)[0]
+    return _paired_tests_groups([(x, y)], n_samples, confidence, int(seed), permutation, min_documents)[0]
 
 
 # --------------------------------------------------------------------------
@@ -839,7 +920,12 @@ def bootstrap_cis(
 
 
 def paired_bootstrap(
-    a: ArrayLike, b: ArrayLike, n_samples: int = 1000, confidence: float = 0.95, seed: int = 0
+    a: ArrayLike,
+    b: ArrayLike,
+    n_samples: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 0,
+    min_documents: int = MIN_DOCUMENTS,
 ) -> PairedBootstrap:
     """Paired bootstrap test of ``mean(a - b)`` for one pair, with its dual percentile interval: a
     one-row :func:`paired_tests` without adjustment or permutation test.
@@ -856,12 +942,18 @@ def paired_bootstrap(
     and the interval is ``[delta_(j), delta_(B-1-j)]`` of the sorted resamples with
     ``j = ceil(B * alpha / 2) - 1``, so it excludes 0 exactly when ``p < alpha``.  If every resampled
     difference is 0 the p-value is 1.  Its resolution is ``2 / n_samples`` and it can be 0.
+
+    On fewer than ``min_documents`` shared documents (default :data:`MIN_DOCUMENTS`, ``0`` = off) the
+    pair is not tested: ``tested`` False, ``p_value`` 1, no interval (NaN ends).
     """
     x, y = _as_pair(a, b)
     n_samples = _check_n_samples(n_samples)
     confidence = _check_confidence(confidence)
-    (t,) = _paired_tests_groups([(x[None, :], y[None, :])], n_samples, confidence, int(seed), permutation=False)[0]
-    return PairedBootstrap(t.diff, t.low, t.high, t.p, t.n, n_samples, confidence)
+    min_documents = _check_min_documents(min_documents)
+    (t,) = _paired_tests_groups(
+        [(x[None, :], y[None, :])], n_samples, confidence, int(seed), permutation=False, min_documents=min_documents
+    )[0]
+    return PairedBootstrap(t.diff, t.low, t.high, t.p, t.n, n_samples, confidence, t.tested, min_documents)
 
 
 def permutation_test(a: ArrayLike, b: ArrayLike, n_samples: int = 1000, seed: int = 0) -> PermutationResult:
@@ -913,6 +1005,7 @@ def pairwise_comparisons(
     n_samples: int = 1000,
     confidence: float = 0.95,
     seed: int = 0,
+    min_documents: int = MIN_DOCUMENTS,
 ) -> list[PairwiseResult]:
     """:func:`paired_tests` of every unordered pair of systems on one metric (one Holm family).
 
@@ -924,8 +1017,11 @@ def pairwise_comparisons(
 
     A ``RuntimeWarning`` is issued when ``n_samples`` is below :func:`samples_for` for the number of
     pairs (the extreme Holm step would rest on fewer than 10 resamples per tail).
+
+    A pair on fewer than ``min_documents`` shared documents (default :data:`MIN_DOCUMENTS`, ``0`` = off)
+    is not tested: ``tested`` False, both bootstrap p-values 1, not significant, no interval.
     """
-    return _pairwise({metric: scores}, systems, n_samples, confidence, seed)
+    return _pairwise({metric: scores}, systems, n_samples, confidence, seed, min_documents)
 
 
 def pairwise_comparisons_many(
@@ -934,21 +1030,28 @@ def pairwise_comparisons_many(
     n_samples: int = 1000,
     confidence: float = 0.95,
     seed: int = 0,
+    min_documents: int = MIN_DOCUMENTS,
 ) -> list[PairwiseResult]:
     """:func:`pairwise_comparisons` of several metrics (``{metric: [system, document] matrix}``),
     results metric by metric in the mapping's order: the same numbers as one call per metric, with
     the bootstrap resampling and the permutation swaps drawn once for all metrics (each metric
     is still its own Holm family)."""
-    return _pairwise(scores, systems, n_samples, confidence, seed)
+    return _pairwise(scores, systems, n_samples, confidence, seed, min_documents)
 
 
 def _pairwise(
-    scores: Mapping[str, ArrayLike], systems: Sequence[str], n_samples: int, confidence: float, seed: int
+    scores: Mapping[str, ArrayLike],
+    systems: Sequence[str],
+    n_samples: int,
+    confidence: float,
+    seed: int,
+    min_documents: int,
 ) -> list[PairwiseResult]:
     """Both public pairwise functions (the low-sample warning points at their caller)."""
     matrices = {metric: _as_matrix(m) for metric, m in scores.items()}
     n_samples = _check_n_samples(n_samples)
     confidence = _check_confidence(confidence)
+    min_documents = _check_min_documents(min_documents)
     names = [str(s) for s in systems]
     for matrix in matrices.values():
         if len(names) != matrix.shape[0]:
@@ -964,7 +1067,8 @@ def _pairwise(
     metrics = list(matrices)
     groups = [(matrices[metric][ii], matrices[metric][jj]) for metric in metrics]
     out: list[PairwiseResult] = []
-    for metric, tests in zip(metrics, _paired_tests_groups(groups, n_samples, confidence, int(seed))):
+    tested = _paired_tests_groups(groups, n_samples, confidence, int(seed), min_documents=min_documents)
+    for metric, tests in zip(metrics, tested):
         out.extend(
             PairwiseResult(
                 metric=metric,
@@ -990,6 +1094,8 @@ def _pairwise(
                 ties=t.ties,
                 losses=t.losses,
                 family=t.family,
+                tested=t.tested,
+                min_documents=t.min_documents,
             )
             for t, i, j in zip(tests, ii.tolist(), jj.tolist())
         )
