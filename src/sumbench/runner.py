@@ -41,10 +41,10 @@ from sumbench.runfolder import (
     SystemEntry,
 )
 from sumbench.scoring.aggregate import aggregate, significance
-from sumbench.scoring.stats import samples_for
 from sumbench.scoring.metrics import rouge_columns
 from sumbench.scoring.quality import QualityCounter, SystemQuality
 from sumbench.scoring.rouge import lsum_newline_warning
+from sumbench.scoring.stats import samples_for
 from sumbench.suite import ConfiguredSummarizer, ResolvedSuite, SuiteConfig, resolve_suite
 from sumbench.text import TEXT_PIPELINE_VERSION
 

@@ -182,7 +182,13 @@ def _stat_rows(
                 "text_ci": f"{_signed(m, float(t.adj_low))} to {_signed(m, float(t.adj_high))}"
                 if math.isfinite(t.adj_low) and math.isfinite(t.adj_high)
                 else "–",
-                "text_p": f"< {_p_text(smallest)}" if t.p_holm == 0 else _p_text(float(t.p_holm)),
+                "text_p": (
+                    f"not tested (n < {t.min_documents})"
+                    if not t.tested
+                    else f"< {_p_text(smallest)}"
+                    if t.p_holm == 0
+                    else _p_text(float(t.p_holm))
+                ),
             }
         )
     return rows, n_samples, smallest

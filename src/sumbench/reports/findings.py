@@ -145,7 +145,7 @@ def tied_with_best(run: Run, metric: str) -> list[str]:
     tied = []
     for s in run.candidates:
         c = tests.get(frozenset((best, s)))
-        if s != best and c is not None and math.isfinite(run.mean(s, metric)) and not is_significant(c):
+        if s != best and c is not None and c.tested and math.isfinite(run.mean(s, metric)) and not is_significant(c):
             tied.append(s)
     return sorted(tied, key=lambda s: -run.mean(s, metric))
 
@@ -206,7 +206,13 @@ def answer(run: Run) -> dict[str, Any]:
         if baseline is None:
             sentences.append('The run has no baseline to measure the margin against (give one role = "baseline").')
         elif c is None or c.n == 0:
-            sentences.append(f"It was not tested against the baseline {baseline}.")
+            sentences.append(f"It was not tested against the baseline {baseline}: no document was scored for both.")
+        elif not c.tested:
+            sentences.append(
+                f"It was not tested against the baseline {baseline}: {c.n} shared document"
+                f"{'s' if c.n != 1 else ''}, below the {c.min_documents} a paired bootstrap needs "
+                f"(difference {_signed(metric, oriented(c, best)['diff'])}{_unit(metric)}, no interval)."
+            )
         else:
             o = oriented(c, best)
             numbers = f"({_ci_text(run, metric, o)}, {o['p_text']})"
@@ -242,7 +248,12 @@ def answer(run: Run) -> dict[str, Any]:
         elif others:
             runner_up = max(others, key=lambda s: run.mean(s, metric))
             c = tests.get(frozenset((best, runner_up)))
-            if c is not None and c.n:
+            if c is not None and c.n and not c.tested:
+                sentences.append(
+                    f"The runner-up {runner_up} was not tested against it ({c.n} shared documents, below the "
+                    f"{c.min_documents} a paired bootstrap needs)."
+                )
+            elif c is not None and c.n:
                 o = oriented(c, best)
                 sentences.append(
                     f"No other candidate is statistically tied with it: the runner-up {runner_up} is "

@@ -94,11 +94,17 @@ def tests_note(run: Run) -> str | None:
     asked = run.manifest.bootstrap_samples
     raised = f" (raised from the suite's {asked:,} so significance is reachable)" if samples > asked else ""
     smallest = smallest_adjusted_p(family, samples)
+    untested = [c for c in run.comparisons if c.n and not c.tested]
+    skipped = (
+        f" {len(untested)} pairs were not tested: fewer than {untested[0].min_documents} shared documents."
+        if untested
+        else ""
+    )
     return (
         f"Pairwise tests: paired bootstrap over the common documents, {samples:,} resamples{raised}, "
         f"Holm-adjusted over the {family} pairs of each metric; the smallest reachable adjusted p is "
         f"{smallest:.2g}, below {run.alpha:.2g}. The intervals quoted beside the verdicts are Holm-adjusted "
-        "the same way, so an interval excludes 0 exactly when its verdict says one system beats the other."
+        "the same way, so an interval excludes 0 exactly when its verdict says one system beats the other." + skipped
     )
 
 
@@ -274,12 +280,13 @@ def extractiveness_table(run: Run) -> dict[str, Any]:
 
 
 def close_calls(run: Run) -> list[dict[str, Any]]:
-    """The close calls (:func:`~sumbench.reports.verdicts.is_close_call` at the run's confidence) with
-    their verdicts, per metric in run order, then closest first (largest p)."""
+    """The statistical ties (:func:`~sumbench.reports.verdicts.is_close_call`: tested, not significant)
+    with their verdicts, per metric in run order, then closest first (largest p). Pairs too small to test
+    are not ties: :func:`tests_note` counts them."""
     order = {m: k for k, m in enumerate(run.metrics)}
     out: list[dict[str, Any]] = []
     for c in run.comparisons:
-        if is_close_call(c, run.confidence):
+        if c.tested and is_close_call(c, run.confidence):
             p = c.p_bootstrap_holm if c.adjusted else c.p_bootstrap
             out.append(
                 {
