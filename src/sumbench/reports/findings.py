@@ -434,6 +434,8 @@ def quality(run: Run) -> dict[str, Any]:
                 "ratio_text": f"{ratio:.2f}x" if math.isfinite(ratio) else "–",
                 "per_words": per_words,
                 "per_words_text": f"{100.0 * per_words:.2f}" if math.isfinite(per_words) and metric else "–",
+                "score": score,
+                "score_text": fmt(metric, score) if metric else "–",
                 "matched": run.mean(s, lm) if has_lm and lm else math.nan,
                 "matched_text": fmt(lm, run.mean(s, lm)) if has_lm and lm else "–",
                 "flags": flags,

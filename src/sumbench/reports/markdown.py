@@ -253,13 +253,19 @@ def render_markdown(run: Run, figures: Mapping[str, Any] | None = None) -> str:
         + ". Junk summaries (empty, whitespace or punctuation only) are scored 0.",
         "",
     ]
-    head = ["System", "words", "x reference", f"{q['label']} per 10 words"]
+    head = ["System", "words", "x reference", f"{q['label']} per 10 words", q["label"]]
     if q["has_matched"]:
         head.append(str(q["matched_label"]))
     head.append("flags")
     rows = []
     for r in q["rows"]:
-        cells = [md_escape(r["system"]) + _role_mark(r["role"]), r["words_text"], r["ratio_text"], r["per_words_text"]]
+        cells = [
+            md_escape(r["system"]) + _role_mark(r["role"]),
+            r["words_text"],
+            r["ratio_text"],
+            r["per_words_text"],
+            r["score_text"],
+        ]
         if q["has_matched"]:
             cells.append(r["matched_text"])
         cells.append(md_escape("; ".join(r["flags"])) if r["flags"] else "")

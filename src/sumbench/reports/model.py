@@ -158,17 +158,15 @@ def _own_cell(run: Run, system: str, metric: str) -> dict[str, Any] | None:
 
 def leaderboard(run: Run) -> dict[str, Any]:
     """The ranking: contestants (candidates and baselines) by the primary metric, over the common
-    document set, x the ROUGE F metrics (and the length-matched primary metric when scored), mean and
+    document set, x the ROUGE F metrics, mean and
     CI; bounds (upper and lower) apart in ``bounds``, never ranked. ``best`` marks the best *candidate*
     per column; ``tied`` the candidates the tests cannot tell from it (:func:`.findings.tied_with_best`).
     Each row has its role, coverage (documents scored / corpus), own-document means when coverage is
     partial, and flags (coverage, length, junk)."""
     from .findings import length_flag, tied_with_best
 
-    metrics = list(run.f_metrics)
+    metrics = list(run.f_metrics)  # the length-matched scores are beside the raw ones in "Length and junk"
     primary = run.primary_metric
-    if primary and f"{primary}_lm" in run.scores.columns:
-        metrics.append(f"{primary}_lm")
     bw = best_worst(run)
     failures: dict[str | None, int] = {}
     for f in run.failures:
