@@ -51,6 +51,41 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Generation:
+    """A summary with the facts of how a model made it: what an LLM summarizer may return from
+    ``summarize`` instead of a bare string (the runner keeps these in ``summaries.jsonl`` and
+    ``scores.csv``; a bare string has none of them).
+
+    ``prompt_tokens`` / ``completion_tokens``: as the model or server counted them; ``latency_s``: wall
+    seconds of the request (retries included); ``finish_reason``: ``stop``, ``length`` (cut off at
+    ``max_tokens``), ``content_filter``...; ``model``: the model id the server reports; ``truncated``:
+    the article was cut to fit the context window; ``retries``: requests retried before this answer.
+    """
+
+    text: str
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    latency_s: float | None = None
+    finish_reason: str | None = None
+    model: str | None = None
+    truncated: bool = False
+    retries: int = 0
+
+    def meta(self) -> dict[str, Any]:
+        """The facts other than the text, without the empty ones (as stored beside a summary)."""
+        out: dict[str, Any] = {}
+        for name in ("prompt_tokens", "completion_tokens", "latency_s", "finish_reason", "model"):
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = value
+        if self.truncated:
+            out["truncated"] = True
+        if self.retries:
+            out["retries"] = self.retries
+        return out
+
+
+@dataclass(frozen=True)
 class Corpus:
     """A loaded corpus: documents in a fixed order plus where they came from."""
 
