@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS summaries (
     text_hash TEXT NOT NULL,
     summary TEXT NOT NULL,
     created TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    meta TEXT,
     PRIMARY KEY (summarizer_key, text_hash)
 )
 """
@@ -62,6 +63,9 @@ class SummaryCache:
         self._connection = sqlite3.connect(self.path)
         self._connection.execute("PRAGMA journal_mode=WAL")
         self._connection.execute(_SCHEMA)
+        columns = {row[1] for row in self._connection.execute("PRAGMA table_info(summaries)")}
+        if "meta" not in columns:  # a cache written before summaries carried their accounting
+            self._connection.execute("ALTER TABLE summaries ADD COLUMN meta TEXT")
         self._connection.commit()
 
     def get_many(self, key: str, text_hashes: Iterable[str]) -> dict[str, str]:
@@ -78,12 +82,32 @@ class SummaryCache:
             found.update(rows.fetchall())
         return found
 
-    def put_many(self, key: str, items: Iterable[tuple[str, str]]) -> None:
-        """Store ``(text_hash, summary)`` pairs for one summarizer key."""
+    def get_meta(self, key: str, text_hashes: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """How the cached summaries were made (tokens, latency, ...), for those that recorded it."""
+        hashes = list(dict.fromkeys(text_hashes))
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(hashes), 500):
+            chunk = hashes[start : start + 500]
+            rows = self._connection.execute(
+                f"SELECT text_hash, meta FROM summaries WHERE summarizer_key = ? AND meta IS NOT NULL "
+                f"AND text_hash IN ({','.join('?' * len(chunk))})",
+                (key, *chunk),
+            )
+            found.update((h, json.loads(m)) for h, m in rows.fetchall())
+        return found
+
+    def put_many(self, key: str, items: Iterable[tuple[str, str] | tuple[str, str, dict[str, Any] | None]]) -> None:
+        """Store ``(text_hash, summary)`` or ``(text_hash, summary, meta)`` rows for one summarizer key
+        (``meta``: how the summary was made, kept so a cache hit reports the same accounting). Only
+        summaries are ever stored: a failed document has no row, so errors are never cached."""
+        rows = []
+        for item in items:
+            meta = item[2] if len(item) > 2 else None
+            rows.append((key, item[0], item[1], json.dumps(meta, sort_keys=True) if meta else None))
         with self._connection:
             self._connection.executemany(
-                "INSERT OR REPLACE INTO summaries (summarizer_key, text_hash, summary) VALUES (?, ?, ?)",
-                [(key, text_hash, summary) for text_hash, summary in items],
+                "INSERT OR REPLACE INTO summaries (summarizer_key, text_hash, summary, meta) VALUES (?, ?, ?, ?)",
+                rows,
             )
 
     def close(self) -> None:

@@ -109,7 +109,11 @@ def run_summarize(suite: ResolvedSuite, task: SummarizeTask, tick: Callable[[int
 
 def run_score(suite: ResolvedSuite, task: ScoreTask) -> ScoreResult:
     return score_summaries(
-        {d.id: d for d in task.docs}, task.summaries, suite.scorer, suite.config.scoring.length_matched
+        {d.id: d for d in task.docs},
+        task.summaries,
+        suite.scorer,
+        suite.config.scoring.length_matched,
+        suite.accounting,
     )
 
 
@@ -326,13 +330,15 @@ def _bind(tick: Tick, label: str) -> Callable[[int], None]:
 
 def _merge(outcomes: Sequence[BatchOutcome], *warnings: str) -> BatchOutcome:
     summaries: dict[str, str] = {}
+    meta: dict[str, dict[str, Any]] = {}
     failures: list[Failure] = []
     notes = list(warnings)
     for outcome in outcomes:
         summaries.update(outcome.summaries)
+        meta.update(outcome.meta)
         failures.extend(outcome.failures)
         notes.extend(outcome.warnings)
-    return BatchOutcome(summaries, tuple(failures), tuple(notes), sum(o.seconds for o in outcomes))
+    return BatchOutcome(summaries, tuple(failures), tuple(notes), sum(o.seconds for o in outcomes), meta)
 
 
 def _regroup(

@@ -114,12 +114,20 @@ class Corpus:
 
 @dataclass(frozen=True)
 class Summary:
-    """A system's summary of one document."""
+    """A system's summary of one document; ``meta`` holds how a model made it (a
+    :meth:`Generation.meta`: tokens, latency, finish reason, model id, cost), empty for a bare string."""
 
     doc_id: str
     system: str
     text: str
     cached: bool = False
+    meta: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "meta", _frozen_mapping(self.meta))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Summary, (self.doc_id, self.system, self.text, self.cached, dict(self.meta)))
 
 
 @dataclass(frozen=True)

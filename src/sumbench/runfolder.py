@@ -328,11 +328,14 @@ class SystemEntry:
     constant: bool = False
     #: A few documents with a junk summary.
     junk_examples: tuple[str, ...] = ()
+    #: Summaries by answer kind (sumbench.scoring.quality.ANSWER_KINDS: answer, refusal, empty, cut-off).
+    answers: Mapping[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "params", _frozen(self.params))
         object.__setattr__(self, "junk", _frozen(self.junk))
         object.__setattr__(self, "junk_examples", tuple(self.junk_examples))
+        object.__setattr__(self, "answers", _frozen(self.answers))
         if self.role not in ROLES:
             raise ValueError(f"system {self.label!r}: role {self.role!r} is not one of {', '.join(ROLES)}")
 
@@ -349,6 +352,7 @@ class SystemEntry:
             "junk": dict(self.junk),
             "constant": self.constant,
             "junk_examples": list(self.junk_examples),
+            "answers": dict(self.answers),
         }
 
     @classmethod
@@ -365,6 +369,7 @@ class SystemEntry:
             {str(k): int(v) for k, v in f.table("junk", {}).items()},
             f.flag("constant", False),
             f.texts("junk_examples", ()),
+            {str(k): int(v) for k, v in f.table("answers", {}).items()},
         )
 
 
@@ -534,11 +539,14 @@ class DocumentEntry:
 
 # --- summaries.jsonl, failures.jsonl, aggregates.json: the records of sumbench.records ----------
 def _summary_json(s: Summary) -> dict[str, Any]:
-    return {"doc_id": s.doc_id, "system": s.system, "summary": s.text, "cached": s.cached}
+    out = {"doc_id": s.doc_id, "system": s.system, "summary": s.text, "cached": s.cached}
+    if s.meta:
+        out["meta"] = _plain(s.meta)
+    return out
 
 
 def _summary_from(f: _Fields) -> Summary:
-    return Summary(f.text("doc_id"), f.text("system"), f.text("summary"), f.flag("cached", False))
+    return Summary(f.text("doc_id"), f.text("system"), f.text("summary"), f.flag("cached", False), f.table("meta", {}))
 
 
 def _failure_json(x: Failure) -> dict[str, Any]:

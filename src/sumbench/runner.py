@@ -107,6 +107,7 @@ class SystemRun:
             q.counts,
             q.constant,
             q.examples,
+            q.answers,
         )
 
     def quality_warnings(self) -> list[str]:
@@ -324,6 +325,7 @@ class _RunState:
         """Every system's summaries of ``chunk`` (cached ones read, the rest made: all systems' tasks go
         to the executor at once, so workers stay busy), committed to the cache before returning."""
         cached: list[dict[str, str]] = []
+        cached_meta: list[dict[str, dict[str, Any]]] = []
         tasks: list[SummarizeTask] = []
         owners: list[int] = []
         for k, system in enumerate(self.systems):
@@ -335,15 +337,20 @@ class _RunState:
                 raise RunError(f"summarizer {label!r} refused the corpus: {exc}") from exc
             hashes = (d.text_hash for d in chunk)
             cached.append(self.cache.get_many(summarizer.cache_key, hashes) if plugin.cacheable else {})
+            cached_meta.append(
+                self.cache.get_meta(summarizer.cache_key, list(cached[k])) if plugin.cacheable and cached[k] else {}
+            )
             todo = [d for d in chunk if d.text_hash not in cached[k]]
             self.ticks[label](len(chunk) - len(todo))
             for part in split(todo, self.jobs):
                 tasks.append(SummarizeTask(label, part, summarizer.timeout_s))
                 owners.append(k)
         made: list[dict[str, str]] = [{} for _ in self.systems]
+        made_meta: list[dict[str, dict[str, Any]]] = [{} for _ in self.systems]
         for k, outcome in zip(owners, self.executor.summarize(tasks, lambda name, n: self.ticks[name](n))):
             system = self.systems[k]
             made[k].update(outcome.summaries)
+            made_meta[k].update(outcome.meta)
             self.failures.extend(outcome.failures)
             system.failures += len(outcome.failures)
             system.warnings.extend(outcome.warnings)
@@ -353,7 +360,7 @@ class _RunState:
         for k, system in enumerate(self.systems):
             summarizer, label = system.summarizer, system.label
             if made[k]:
-                rows = [(by_id[i].text_hash, text) for i, text in made[k].items()]
+                rows = [(by_id[i].text_hash, text, made_meta[k].get(i)) for i, text in made[k].items()]
                 self.cache.put_many(summarizer.cache_key, rows)
                 self.made += len(made[k])
             fresh = self.prefilled.get(label, frozenset())
@@ -364,9 +371,17 @@ class _RunState:
             summaries = []
             for doc in chunk:
                 if doc.text_hash in cached[k]:
-                    summaries.append(Summary(doc.id, label, cached[k][doc.text_hash], cached=doc.text_hash in hits))
+                    summaries.append(
+                        Summary(
+                            doc.id,
+                            label,
+                            cached[k][doc.text_hash],
+                            cached=doc.text_hash in hits,
+                            meta=cached_meta[k].get(doc.text_hash, {}),
+                        )
+                    )
                 elif doc.id in made[k]:
-                    summaries.append(Summary(doc.id, label, made[k][doc.id]))
+                    summaries.append(Summary(doc.id, label, made[k][doc.id], meta=made_meta[k].get(doc.id, {})))
             system.summaries += len(summaries)
             out.append(summaries)
         return out

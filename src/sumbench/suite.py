@@ -517,6 +517,12 @@ class ResolvedSuite:
         return self.config.seed
 
     @property
+    def accounting(self) -> bool:
+        """Whether scores.csv has the accounting columns: some summarizer reports its usage (tokens,
+        latency: a class attribute ``reports_usage = True``, as the LLM summarizers have)."""
+        return any(s.plugin.reports_usage for s in self.summarizers)
+
+    @property
     def signature(self) -> str:
         """The scorer's ROUGE signature, plus the length-matched columns' rule when the suite asks for them."""
         signature = self.scorer.signature()
@@ -592,7 +598,8 @@ def resolve_suite(suite: SuiteConfig) -> ResolvedSuite:
         )
     except ValueError as exc:
         raise SuiteError(f"{where}: [scoring] {exc}") from None
-    metrics = tuple(metric_columns(scorer.rouge_types, scoring.length_matched))
+    accounting = any(s.plugin.reports_usage for s in summarizers)
+    metrics = tuple(metric_columns(scorer.rouge_types, scoring.length_matched, accounting))
     primary = scoring.primary or (DEFAULT_PRIMARY if DEFAULT_PRIMARY in metrics else default_primary_metric(metrics))
     if primary not in metrics:
         close = difflib.get_close_matches(str(primary), metrics, n=1)

@@ -453,6 +453,63 @@ def quality(run: Run) -> dict[str, Any]:
     }
 
 
+# --- accounting -------------------------------------------------------------------------------
+def accounting(run: Run) -> dict[str, Any] | None:
+    """Per system that reported usage (an LLM): mean prompt and completion tokens, latency p50 and p95,
+    cost per 1,000 summaries (when the summarizer has prices), and the answer rate (answers / summaries,
+    over the common documents) with the refusals, empty and cut-off answers counted. None without any."""
+    columns = run.scores.columns
+    if "latency_s" not in columns and "prompt_tokens" not in columns:
+        return None
+    common = set(run.scores.common_documents())
+    ids = np.asarray(run.scores.doc_ids)
+    entries = {e.label: e for e in run.manifest.systems}
+    rows = []
+    for s in run.systems:
+        mask = run.scores.mask(s) & np.isin(ids, list(common))
+
+        def values(name: str, mask: np.ndarray = mask) -> np.ndarray:
+            v = columns[name][mask] if name in columns else np.array([])
+            return v[np.isfinite(v)]
+
+        latency, prompt, completion, cost = (
+            values("latency_s"),
+            values("prompt_tokens"),
+            values("completion_tokens"),
+            values("cost_usd"),
+        )
+        if not (latency.size or prompt.size):
+            continue
+        answered = values("answered")
+        entry = entries.get(s)
+        row: dict[str, Any] = {
+            "system": s,
+            "role": run.role(s),
+            "documents": int(mask.sum()),
+            "prompt_tokens": float(prompt.mean()) if prompt.size else math.nan,
+            "completion_tokens": float(completion.mean()) if completion.size else math.nan,
+            "latency_p50": float(np.percentile(latency, 50)) if latency.size else math.nan,
+            "latency_p95": float(np.percentile(latency, 95)) if latency.size else math.nan,
+            "cost_per_1000": 1000.0 * float(cost.mean()) if cost.size else math.nan,
+            "answer_rate": float(answered.mean()) if answered.size else math.nan,
+            "kinds": dict(entry.answers) if entry is not None else {},
+        }
+        row["text"] = {
+            "prompt_tokens": f"{row['prompt_tokens']:.0f}" if math.isfinite(row["prompt_tokens"]) else "–",
+            "completion_tokens": f"{row['completion_tokens']:.0f}" if math.isfinite(row["completion_tokens"]) else "–",
+            "latency": (
+                f"{row['latency_p50']:.2f} s / {row['latency_p95']:.2f} s" if math.isfinite(row["latency_p50"]) else "–"
+            ),
+            "cost": f"${row['cost_per_1000']:.2f}" if math.isfinite(row["cost_per_1000"]) else "–",
+            "answer_rate": f"{row['answer_rate']:.0%}" if math.isfinite(row["answer_rate"]) else "–",
+            "kinds": ", ".join(f"{n} {k}" for k, n in row["kinds"].items() if k != "answer") or "none",
+        }
+        rows.append(row)
+    if not rows:
+        return None
+    return {"rows": rows, "documents": len(common)}
+
+
 # --- groups ------------------------------------------------------------------------------------
 def groups(run: Run, metric: str | None = None) -> dict[str, Any] | None:
     """Per-group leaderboards on ``metric`` (default primary) over the common set: each group's documents,

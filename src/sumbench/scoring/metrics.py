@@ -6,12 +6,14 @@ statistics resample them.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
 from sumbench.records import Document, DocumentScores, Failure, Summary
 from sumbench.scoring.extractiveness import EXTRACTIVENESS_COLUMNS, Article, extractiveness
 from sumbench.scoring.lengths import LENGTH_COLUMNS, DocumentLengths, document_lengths, length_stats
+from sumbench.scoring.quality import answer_kind
 from sumbench.scoring.rouge import truncate_text
 
 
@@ -30,10 +32,25 @@ def length_matched_columns(rouge_types: Sequence[str]) -> list[str]:
     return [f"{t}_f{LENGTH_MATCHED_SUFFIX}" for t in rouge_types]
 
 
-def metric_columns(rouge_types: Sequence[str], length_matched: bool = False) -> list[str]:
+#: The accounting columns of a run with an LLM summarizer: tokens, latency and cost of each summary as
+#: its Generation reported them (empty for summarizers that report none), and ``answered``: 1 for an
+#: answer, 0 for a refusal, an empty or a cut-off answer (:func:`sumbench.scoring.quality.answer_kind`).
+ACCOUNTING_COLUMNS = ("prompt_tokens", "completion_tokens", "latency_s", "cost_usd", "answered")
+
+
+def metric_columns(rouge_types: Sequence[str], length_matched: bool = False, accounting: bool = False) -> list[str]:
     """Every per-document column of ``scores.csv`` after ``doc_id`` and ``system``."""
     extra = length_matched_columns(rouge_types) if length_matched else []
-    return [*rouge_columns(rouge_types), *extra, *LENGTH_COLUMNS, *EXTRACTIVENESS_COLUMNS]
+    usage = list(ACCOUNTING_COLUMNS) if accounting else []
+    return [*rouge_columns(rouge_types), *extra, *LENGTH_COLUMNS, *EXTRACTIVENESS_COLUMNS, *usage]
+
+
+def accounting_values(summary: Summary) -> dict[str, float]:
+    """The :data:`ACCOUNTING_COLUMNS` of one summary (NaN where its summarizer reported nothing)."""
+    meta = summary.meta
+    values = {name: float(meta[name]) if meta.get(name) is not None else math.nan for name in ACCOUNTING_COLUMNS[:4]}
+    values["answered"] = 1.0 if answer_kind(summary.text, meta.get("finish_reason")) == "answer" else 0.0
+    return values
 
 
 def reference_length(doc: Document) -> int:
@@ -71,12 +88,17 @@ def _rouge_values(result: dict[str, Any]) -> dict[str, float]:
 
 
 def score_summaries(
-    documents: dict[str, Document], summaries: Sequence[Summary], scorer: Any, length_matched: bool = False
+    documents: dict[str, Document],
+    summaries: Sequence[Summary],
+    scorer: Any,
+    length_matched: bool = False,
+    accounting: bool = False,
 ) -> tuple[list[DocumentScores], list[Failure]]:
     """Score all summaries in one ROUGE batch; a pair that cannot be scored becomes a failure.
 
     ``length_matched`` adds the :func:`length_matched_columns`: a second ROUGE batch over the summaries
-    cut to their document's :func:`reference_length` (the raw columns are unchanged).
+    cut to their document's :func:`reference_length` (the raw columns are unchanged); ``accounting`` the
+    :data:`ACCOUNTING_COLUMNS` from each summary's ``meta``.
 
     Rows and failures follow the order of ``summaries``. What the length and extractiveness values
     need from a document (its article's tokens, position index and N-grams, its word counts) is
@@ -118,6 +140,8 @@ def score_summaries(
                 if isinstance(rouge, Exception):
                     raise rouge
                 values = {**_rouge_values(rouge), **doc.values(summary.text)}
+                if accounting:
+                    values.update(accounting_values(summary))
             except Exception as exc:  # noqa: BLE001 - one bad pair never stops the run
                 results[i] = Failure(summary.doc_id, summary.system, "score", f"{type(exc).__name__}: {exc}")
                 continue

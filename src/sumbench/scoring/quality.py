@@ -9,12 +9,21 @@ a few examples per system), records them on each system's manifest entry and war
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from sumbench.records import Summary
 
-__all__ = ["JUNK_KINDS", "MAX_EXAMPLES", "QualityCounter", "SystemQuality", "junk_kind"]
+__all__ = [
+    "ANSWER_KINDS",
+    "JUNK_KINDS",
+    "MAX_EXAMPLES",
+    "QualityCounter",
+    "SystemQuality",
+    "answer_kind",
+    "junk_kind",
+]
 
 #: The kinds of junk summary, in the order they are checked.
 JUNK_KINDS = ("empty", "whitespace", "punctuation")
@@ -34,6 +43,31 @@ def junk_kind(text: str) -> str | None:
     return None
 
 
+#: What an LLM's answer is: a summary, or one of the ways it is not (the report's answer rate).
+ANSWER_KINDS = ("answer", "refusal", "empty", "cut-off")
+
+#: How refusals open (lower-cased, after leading punctuation and quotes), in the wording models use.
+_REFUSAL = re.compile(
+    r"^(i'?m sorry|i am sorry|sorry, (but )?i|i can(no|')t|i cannot|i won'?t|i will not|i'?m (not able|unable)|"
+    r"i am (not able|unable)|as an ai|i'?m an ai|unfortunately,? i (can|am)|i must decline|i do not feel comfortable)"
+)
+
+
+def answer_kind(text: str, finish_reason: str | None = None) -> str:
+    """``refusal`` (``finish_reason`` ``content_filter``, or the text opens like a refusal), ``empty`` (no
+    letter or digit), ``cut-off`` (``finish_reason`` ``length``: the model ran out of ``max_tokens``
+    mid-answer) or ``answer``."""
+    if finish_reason == "content_filter":
+        return "refusal"
+    if junk_kind(text) is not None:
+        return "empty"
+    if _REFUSAL.match(text.strip().lstrip("\"'*-“ ").lower().replace("’", "'")):
+        return "refusal"
+    if finish_reason == "length":
+        return "cut-off"
+    return "answer"
+
+
 @dataclass(frozen=True)
 class SystemQuality:
     """Junk counts of one system: summaries seen, junk per kind, whether every summary was the same text
@@ -43,6 +77,8 @@ class SystemQuality:
     counts: Mapping[str, int] = field(default_factory=dict)
     constant: bool = False
     examples: tuple[str, ...] = ()
+    #: Summaries by :func:`answer_kind` (answer, refusal, empty, cut-off).
+    answers: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def junk(self) -> int:
@@ -58,6 +94,7 @@ class QualityCounter:
         self._examples: dict[str, list[str]] = {}
         self._first: dict[str, str] = {}
         self._same: dict[str, bool] = {}
+        self._answers: dict[str, dict[str, int]] = {}
 
     def add(self, system: str, summaries: Iterable[Summary]) -> None:
         counts = self._counts.setdefault(system, {})
@@ -67,6 +104,9 @@ class QualityCounter:
             digest = hashlib.sha256(s.text.encode("utf-8")).hexdigest()
             first = self._first.setdefault(system, digest)
             self._same[system] = self._same.get(system, True) and digest == first
+            answer = answer_kind(s.text, s.meta.get("finish_reason"))
+            answers = self._answers.setdefault(system, {})
+            answers[answer] = answers.get(answer, 0) + 1
             kind = junk_kind(s.text)
             if kind is not None:
                 counts[kind] = counts.get(kind, 0) + 1
@@ -76,4 +116,7 @@ class QualityCounter:
     def result(self, system: str) -> SystemQuality:
         n = self._n.get(system, 0)
         counts = {k: self._counts[system][k] for k in JUNK_KINDS if self._counts.get(system, {}).get(k)}
-        return SystemQuality(n, counts, n >= 2 and self._same.get(system, False), tuple(self._examples.get(system, ())))
+        answers = {k: self._answers[system][k] for k in ANSWER_KINDS if self._answers.get(system, {}).get(k)}
+        return SystemQuality(
+            n, counts, n >= 2 and self._same.get(system, False), tuple(self._examples.get(system, ())), answers
+        )

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from sumbench.errors import PluginError
-from sumbench.records import ROLES, Document, Failure
+from sumbench.records import ROLES, Document, Failure, Generation
 from sumbench.summarizers.base import Summarizer, get_params
 
 __all__ = [
@@ -83,6 +83,9 @@ class BatchOutcome:
     failures: tuple[Failure, ...] = ()
     warnings: tuple[str, ...] = ()
     seconds: float = 0.0  # time spent summarizing (where it ran)
+    #: How each summary was made, by document id, for summarizers that return a Generation (tokens,
+    #: latency, finish reason, model id; cost when the summarizer has prices): see Generation.meta.
+    meta: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def _error_text(exc: BaseException) -> str:
@@ -101,6 +104,7 @@ class Plugin:
     version: str
     cacheable: bool
     role: str
+    reports_usage: bool
     batch_hook: Callable[[Sequence[Document]], Sequence[str]] | None
     validate_hook: Callable[[], None] | None
     fingerprint_hook: Callable[[], str] | None
@@ -118,6 +122,7 @@ class Plugin:
             version=str(getattr(instance, "version", "0")),
             cacheable=bool(getattr(instance, "cacheable", True)),
             role=_role(instance, name or type(instance).__name__),
+            reports_usage=bool(getattr(instance, "reports_usage", False)),
             batch_hook=_hook(instance, BatchSummarizer, "summarize_batch"),
             validate_hook=_hook(instance, Validating, "validate"),
             fingerprint_hook=_hook(instance, Fingerprinting, "fingerprint"),
@@ -152,10 +157,24 @@ class Plugin:
 
     # --- summarizing ----------------------------------------------------------------------
     def summarize(self, doc: Document) -> str:
-        text = self.instance.summarize(doc)
-        if not isinstance(text, str):
-            raise TypeError(f"summarize() returned {type(text).__name__}, not str")
-        return text
+        return self.generate(doc).text
+
+    def generate(self, doc: Document) -> Generation:
+        """``summarize(doc)`` as a :class:`~sumbench.records.Generation` (a bare string has no facts)."""
+        return _generation(self.instance.summarize(doc), "summarize()")
+
+    def meta(self, generation: Generation) -> dict[str, Any]:
+        """What is stored beside a summary: the generation's facts, plus its cost in US dollars when the
+        summarizer has ``price_per_1m_input`` / ``price_per_1m_output`` and the token counts are known."""
+        out = generation.meta()
+        prices = (
+            getattr(self.instance, "price_per_1m_input", None),
+            getattr(self.instance, "price_per_1m_output", None),
+        )
+        tokens = (generation.prompt_tokens, generation.completion_tokens)
+        if any(p is not None for p in prices) and all(t is not None for t in tokens):
+            out["cost_usd"] = sum(float(p or 0.0) * float(t or 0) / 1e6 for p, t in zip(prices, tokens))
+        return out
 
     def summarize_documents(
         self,
@@ -182,25 +201,43 @@ class Plugin:
             else:
                 if len(outputs) != len(docs):
                     problem = f"returned {len(outputs)} summaries for {len(docs)} documents"
-                elif not all(isinstance(o, str) for o in outputs):
-                    kinds = sorted({type(o).__name__ for o in outputs if not isinstance(o, str)})
-                    problem = f"returned {', '.join(kinds)} instead of str"
+                elif not all(isinstance(o, (str, Generation)) for o in outputs):
+                    kinds = sorted({type(o).__name__ for o in outputs if not isinstance(o, (str, Generation))})
+                    problem = f"returned {', '.join(kinds)} instead of str or Generation"
                 else:
                     tick(len(docs))
-                    summaries = dict(zip((d.id for d in docs), outputs))
-                    return BatchOutcome(summaries, seconds=time.perf_counter() - started)
+                    generations = [_generation(o, "summarize_batch()") for o in outputs]
+                    summaries = {d.id: g.text for d, g in zip(docs, generations)}
+                    meta = {d.id: m for d, g in zip(docs, generations) if (m := self.meta(g))}
+                    return BatchOutcome(summaries, seconds=time.perf_counter() - started, meta=meta)
             warnings.append(
                 f"summarizer {label!r}: summarize_batch {problem}; retried the {len(docs)} documents one by one"
             )
         made: dict[str, str] = {}
+        metas: dict[str, dict[str, Any]] = {}
         failures: list[Failure] = []
         for doc in docs:
             try:
-                made[doc.id] = self.summarize(doc)
+                generation = self.generate(doc)
             except Exception as exc:  # noqa: BLE001 - one failing document never stops the run
                 failures.append(Failure(doc.id, label, "summarize", _error_text(exc)))
+            else:
+                made[doc.id] = generation.text
+                meta = self.meta(generation)
+                if meta:
+                    metas[doc.id] = meta
             tick(1)
-        return BatchOutcome(made, tuple(failures), tuple(warnings), time.perf_counter() - started)
+        return BatchOutcome(made, tuple(failures), tuple(warnings), time.perf_counter() - started, metas)
+
+
+def _generation(output: Any, where: str) -> Generation:
+    if isinstance(output, Generation):
+        if not isinstance(output.text, str):
+            raise TypeError(f"{where} returned a Generation whose text is {type(output.text).__name__}, not str")
+        return output
+    if not isinstance(output, str):
+        raise TypeError(f"{where} returned {type(output).__name__}, not str or Generation")
+    return Generation(output)
 
 
 def _role(instance: Any, name: str) -> str:
