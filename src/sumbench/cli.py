@@ -129,7 +129,7 @@ def _print_summary(console: Any, result: Any) -> None:
     from rich.table import Table
 
     from sumbench.reports.common import fmt
-    from sumbench.reports.findings import answer
+    from sumbench.reports.findings import accounting, answer
     from sumbench.runfolder import load_run
 
     run = load_run(result.run_dir, keep_documents=())
@@ -173,6 +173,23 @@ def _print_summary(console: Any, result: Any) -> None:
         console.print(f"  warning: {escape(warning)}")
     console.print()
     console.print(table)
+    usage = accounting(run)
+    if usage:
+        costs = Table(box=None, pad_edge=False, show_edge=False)
+        for column in ("system", "prompt tok", "completion tok", "latency p50 / p95", "cost / 1,000", "answer rate"):
+            costs.add_column(column, justify="left" if column == "system" else "right")
+        for r in usage["rows"]:
+            t = r["text"]
+            costs.add_row(
+                escape(r["system"]),
+                t["prompt_tokens"],
+                t["completion_tokens"],
+                t["latency"],
+                t["cost"],
+                t["answer_rate"],
+            )
+        console.print()
+        console.print(costs)
     if result.cache_misses == 0:
         console.print("every summary came from the cache: none recomputed")
     if result.failures:

@@ -177,6 +177,7 @@ def context(run: Run, figures: Mapping[str, Mapping[str, Path]] | None = None) -
         "h2h": findings.head_to_head(run),
         "groups_data": findings.groups(run),
         "quality": findings.quality(run),
+        "accounting": findings.accounting(run),
         "lb": lb,
         "anchors": anchors,
         "figures": {

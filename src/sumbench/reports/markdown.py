@@ -292,6 +292,40 @@ def render_markdown(run: Run, figures: Mapping[str, Any] | None = None) -> str:
     _figure(lines, run, figures, "lengths")
     _figure(lines, run, figures, "rouge_vs_length")
 
+    # accounting
+    acc = findings.accounting(run)
+    if acc:
+        lines += ["", "## Tokens, latency, cost and answers", ""]
+        lines += [
+            f"Per summarizer that reports its usage, over the {acc['documents']} common documents: mean tokens, "
+            "request latency (median / 95th percentile, retries included), cost per 1,000 summaries from the "
+            "suite's prices, and the answer rate (not refusals, empty or cut off at max_tokens).",
+            "",
+        ]
+        lines += _table(
+            [
+                "System",
+                "prompt tokens",
+                "completion tokens",
+                "latency p50 / p95",
+                "cost / 1,000",
+                "answer rate",
+                "not answers",
+            ],
+            [
+                [
+                    md_escape(r["system"]),
+                    r["text"]["prompt_tokens"],
+                    r["text"]["completion_tokens"],
+                    r["text"]["latency"],
+                    md_escape(r["text"]["cost"]),
+                    r["text"]["answer_rate"],
+                    md_escape(r["text"]["kinds"]),
+                ]
+                for r in acc["rows"]
+            ],
+        )
+
     # significance
     lines += ["", "## Significance", ""]
     calls = model.close_calls(run)
