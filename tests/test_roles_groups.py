@@ -165,3 +165,53 @@ def test_empty_references_are_dropped_counted_and_warned(tmp_path):
     assert any(
         "2 empty or punctuation-only references dropped (e.g. document x)" in w for w in result.manifest.warnings
     )
+
+
+def test_a_grid_expands_one_summarizer_into_labelled_systems(suite_file, tmp_path):
+    (tmp_path / "short.txt").write_text("Summarize: {article}")
+    suite = load_suite(
+        suite_file(
+            'use = "textrank"\nlabel = "tr"\nparams = { damping = 0.85 }\n'
+            'grid = { k = [1, 2], stemming = [false, true] }\n\n[[summarizers]]\nuse = "lead"'
+        )
+    )
+    labels = [s.label for s in suite.summarizers]
+    assert labels == [
+        "tr [k=1, stemming=false]",
+        "tr [k=1, stemming=true]",
+        "tr [k=2, stemming=false]",
+        "tr [k=2, stemming=true]",
+        "lead",
+    ]
+    first = suite.summarizers[0]
+    assert first.params == {"damping": 0.85, "k": 1, "stemming": False}
+    assert first.family == "tr" and first.variant == {"k": 1, "stemming": False}
+    result = run_suite(suite, out_dir=tmp_path / "run", cache_path=tmp_path / "c", render=False)
+    assert [s.label for s in result.manifest.systems][:4] == labels[:4]
+
+
+@pytest.mark.parametrize(
+    ("grid", "message"),
+    [
+        ("grid = { k = 3 }", "grid.k must be a non-empty list"),
+        ("grid = { k = [] }", "grid.k must be a non-empty list"),
+        ("params = { k = 2 }\ngrid = { k = [1, 3] }", "'k' is in both params and grid"),
+        ("grid = {}", "grid is empty"),
+    ],
+)
+def test_bad_grids_are_one_line(suite_file, grid, message):
+    with pytest.raises(SuiteError, match=message):
+        load_suite(suite_file(f'use = "lead"\n{grid}'))
+
+
+def test_a_prompt_file_beside_the_suite_resolves(suite_file, tmp_path):
+    (tmp_path / "mine.txt").write_text("Summarize: {article}")
+    suite = load_suite(
+        suite_file(
+            'use = "lead"\nlabel = "a"\n\n[[summarizers]]\nuse = "random"\nlabel = "b"\n'
+            'grid = { prompt = ["mine.txt", "news"] }'
+        )
+    )
+    # random takes no prompt, but the suite reads the grid before resolution: the file value resolved
+    assert suite.summarizers[1].params["prompt"] == str((tmp_path / "mine.txt").resolve())
+    assert suite.summarizers[1].label == "b [prompt=mine]" and suite.summarizers[2].params["prompt"] == "news"

@@ -16,6 +16,7 @@ in ``_source`` that name a file beside the suite) are resolved against the suite
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 import sys
 from collections.abc import Mapping
@@ -85,6 +86,9 @@ class SummarizerConfig:
     num_gpus: float | None = None  # Ray executor: GPUs per actor
     concurrency: int | None = None  # Ray executor: actors in the pool
     role: str | None = None  # None: the role the summarizer declares (see sumbench.records.ROLES)
+    #: For a system expanded from a ``grid``: the label it was declared under, and its grid values.
+    family: str | None = None
+    variant: dict[str, Any] = field(default_factory=dict)
 
 
 EXECUTORS = ("local", "processes", "ray")
@@ -305,7 +309,8 @@ def _summarizers(tables: Any, where: str, base_dir: Path) -> tuple[SummarizerCon
     for number, table in enumerate(tables, start=1):
         here = f"[[summarizers]] #{number}"
         _expect(table, dict, where, here)
-        _no_unknown(table, set(SummarizerConfig.__dataclass_fields__), where, f"summarizers #{number}")
+        known = (set(SummarizerConfig.__dataclass_fields__) - {"family", "variant"}) | {"grid"}
+        _no_unknown(table, known, where, f"summarizers #{number}")
         if "use" not in table:
             raise SuiteError(f"{where}: {here} needs 'use' (a registered name, module:Class or file.py:Class)")
         use = table["use"]
@@ -316,12 +321,10 @@ def _summarizers(tables: Any, where: str, base_dir: Path) -> tuple[SummarizerCon
                 use = f"{(base_dir / file_part).resolve()}:{cls}"
         label = table.get("label", table["use"])
         _expect(label, str, where, f"{here} label")
-        if label in labels:
-            raise SuiteError(f"{where}: {here} label {label!r} is used twice; give each summarizer its own label")
-        labels.add(label)
         params = dict(table.get("params", {}))
         _expect(params, dict, where, f"{here} params")
         params = {k: _resolve_path_param(k, v, base_dir) for k, v in params.items()}
+        variants = _grid(table.get("grid"), params, where, here, base_dir)
         timeout = _positive(table.get("timeout_s"), (int, float), where, f"{here} timeout_s")
         gpus = table.get("num_gpus")
         if gpus is not None:
@@ -336,8 +339,52 @@ def _summarizers(tables: Any, where: str, base_dir: Path) -> tuple[SummarizerCon
                 close = difflib.get_close_matches(role, ROLES, n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
                 raise SuiteError(f"{where}: {here} role {role!r} is not a role{hint}; roles: {', '.join(ROLES)}")
-        configs.append(SummarizerConfig(use, label, params, timeout, gpus, concurrency, role))
+        for variant in variants:
+            name = label if not variant else f"{label} [{', '.join(f'{k}={_short(v)}' for k, v in variant.items())}]"
+            if name in labels:
+                raise SuiteError(f"{where}: {here} label {name!r} is used twice; give each summarizer its own label")
+            labels.add(name)
+            configs.append(
+                SummarizerConfig(
+                    use,
+                    name,
+                    {**params, **variant},
+                    timeout,
+                    gpus,
+                    concurrency,
+                    role,
+                    family=label if variant else None,
+                    variant=dict(variant),
+                )
+            )
     return tuple(configs)
+
+
+def _grid(table: Any, params: dict[str, Any], where: str, here: str, base_dir: Path) -> list[dict[str, Any]]:
+    """The variants of one ``[[summarizers]]`` table: ``grid = { temperature = [0.0, 0.7], prompt = ["news",
+    "tldr"] }`` expands into one system per combination (parameters in the table's order, each list in
+    its order); without a grid, the one variant with no grid values."""
+    if table is None:
+        return [{}]
+    _expect(table, dict, where, f"{here} grid")
+    if not table:
+        raise SuiteError(f"{where}: {here} grid is empty; give each parameter a list of values")
+    axes: list[tuple[str, list[Any]]] = []
+    for key, values in table.items():
+        if not isinstance(values, list) or not values:
+            raise SuiteError(f"{where}: {here} grid.{key} must be a non-empty list of values, e.g. [0.0, 0.7]")
+        if key in params:
+            raise SuiteError(f"{where}: {here} {key!r} is in both params and grid; give it in one of them")
+        axes.append((key, [_resolve_path_param(key, v, base_dir) for v in values]))
+    return [dict(zip((k for k, _ in axes), combo)) for combo in itertools.product(*(v for _, v in axes))]
+
+
+def _short(value: Any) -> str:
+    """A grid value as a label shows it: a file path by its stem, anything else as TOML would write it."""
+    if isinstance(value, str):
+        path = Path(value)
+        return path.stem if path.suffix and (path.is_absolute() or "/" in value) else value
+    return repr(value) if not isinstance(value, bool) else str(value).lower()
 
 
 def _resolve_path_param(name: str, value: Any, base_dir: Path) -> Any:
@@ -347,6 +394,9 @@ def _resolve_path_param(name: str, value: Any, base_dir: Path) -> Any:
     if name.endswith("_source"):  # a corpus source: a bundled name stays, a file beside the suite resolves
         beside = base_dir / candidate
         return str(beside.resolve()) if not candidate.is_absolute() and beside.exists() else value
+    if name == "prompt":  # a built-in prompt name stays; a prompt file beside the suite resolves
+        beside = base_dir / candidate
+        return str(beside.resolve()) if not candidate.is_absolute() and beside.is_file() else value
     if not (name in ("file", "path") or name.endswith(_PATH_PARAM_SUFFIXES)):
         return value
     return str(candidate if candidate.is_absolute() else (base_dir / candidate).resolve())
