@@ -98,7 +98,7 @@ def split(items: Sequence[Any], parts: int) -> list[tuple[Any, ...]]:
 
 # --- the work itself: the same functions run in this process and in workers ---------------------
 def run_summarize(suite: ResolvedSuite, task: SummarizeTask, tick: Callable[[int], None] | None = None) -> BatchOutcome:
-    summarizer = next(s for s in suite.summarizers if s.label == task.label)
+    summarizer = suite.configured(task.label)
     plugin = summarizer.plugin
     try:
         plugin.prepare(task.docs)
@@ -262,7 +262,7 @@ class ProcessPool:
     def summarize(self, tasks: Sequence[SummarizeTask], tick: Tick) -> list[BatchOutcome]:
         plan: list[SummarizeTask] = []
         for task in tasks:
-            plugin = next(s.plugin for s in self.suite.summarizers if s.label == task.label)
+            plugin = self.suite.configured(task.label).plugin
             if task.timeout_s is not None and plugin.batch_hook is None:
                 plan.extend(SummarizeTask(task.label, (d,), task.timeout_s) for d in task.docs)  # one deadline each
             else:

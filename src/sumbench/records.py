@@ -122,12 +122,13 @@ class Summary:
     text: str
     cached: bool = False
     meta: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    sample: int = 0  # which sample of a summarizer with samples > 1 (0: the first, shown in reports)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "meta", _frozen_mapping(self.meta))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Summary, (self.doc_id, self.system, self.text, self.cached, dict(self.meta)))
+        return (Summary, (self.doc_id, self.system, self.text, self.cached, dict(self.meta), self.sample))
 
 
 @dataclass(frozen=True)

@@ -542,6 +542,8 @@ def _summary_json(s: Summary) -> dict[str, Any]:
     out = {"doc_id": s.doc_id, "system": s.system, "summary": s.text, "cached": s.cached}
     if s.meta:
         out["meta"] = _plain(s.meta)
+    if s.sample:
+        out["sample"] = s.sample
     return out
 
 
@@ -1014,7 +1016,7 @@ class Run:
 
     def __post_init__(self) -> None:
         self._doc_index.update({d.id: d for d in self.documents})
-        self._summary_index.update({(s.doc_id, s.system): s for s in self.summaries})
+        self._summary_index.update({(s.doc_id, s.system): s for s in self.summaries if s.sample == 0})
         self._agg_index.update({(a.system, a.metric): a for a in self.aggregates})
 
     @property

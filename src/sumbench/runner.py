@@ -11,13 +11,14 @@ compact per-document score arrays. The run folder's files are defined once, in
 from __future__ import annotations
 
 import contextlib
+import math
 import platform
 import shutil
 import signal
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -45,7 +46,7 @@ from sumbench.scoring.metrics import rouge_columns
 from sumbench.scoring.quality import QualityCounter, SystemQuality
 from sumbench.scoring.rouge import lsum_newline_warning
 from sumbench.scoring.stats import samples_for
-from sumbench.suite import ConfiguredSummarizer, ResolvedSuite, SuiteConfig, resolve_suite
+from sumbench.suite import SAMPLE_SD, ConfiguredSummarizer, ResolvedSuite, SuiteConfig, resolve_suite
 from sumbench.text import TEXT_PIPELINE_VERSION
 
 __all__ = [
@@ -285,6 +286,10 @@ class _RunState:
         self.documents = 0
         self.made = 0
         self.columns: list[list[np.ndarray]] = [[] for _ in systems]  # per system: [chunk, metric] blocks
+        # what summarizes: each system, then each of its extra samples (samples > 1), with its system's index
+        self.units: list[tuple[int, ConfiguredSummarizer]] = [
+            (k, u) for k, s in enumerate(systems) for u in (s.summarizer, *suite.samples.get(s.label, ()))
+        ]
         self.failures: list[Failure] = []
         self.quality = QualityCounter()
         self.lsum_refs = 0
@@ -297,21 +302,29 @@ class _RunState:
 
     def process(self, chunk: Sequence[Document]) -> None:
         self.writer.add_documents(DocumentEntry(d.id, d.text, d.references, d.title, d.group) for d in chunk)
-        chunk_summaries = self._summarize(chunk)
-        tasks = [ScoreTask(tuple(chunk), part) for part in split([s for ss in chunk_summaries for s in ss], self.jobs)]
+        unit_summaries = self._summarize(chunk)
+        everything = [s for ss in unit_summaries for s in ss]
+        tasks = [ScoreTask(tuple(chunk), part) for part in split(everything, self.jobs)]
         rows: list[DocumentScores] = []
         for task_rows, task_failures in self.executor.score(tasks):
             rows.extend(task_rows)
-            self.failures.extend(task_failures)
+            self.failures.extend(self._as_system(f) for f in task_failures)
         self.score_tick(len(chunk))
-        by_system: dict[str, dict[str, DocumentScores]] = {s.label: {} for s in self.systems}
+        by_unit: dict[str, dict[str, DocumentScores]] = {u.label: {} for _, u in self.units}
         for row in rows:
-            by_system[row.system][row.doc_id] = row
-        for k, (system, summaries) in enumerate(zip(self.systems, chunk_summaries)):
+            by_unit[row.system][row.doc_id] = row
+        per_system: list[list[Summary]] = [[] for _ in self.systems]
+        for (k, unit), summaries in zip(self.units, unit_summaries):
+            per_system[k].extend(
+                s if unit.sample == 0 else replace(s, system=self.systems[k].label, sample=unit.sample)
+                for s in summaries
+            )
+        for k, system in enumerate(self.systems):
+            summaries = per_system[k]
             self.writer.add_summaries(system.label, summaries)
-            self.quality.add(system.label, summaries)
-            scored = by_system[system.label]
-            self.writer.add_scores(system.label, (scored[s.doc_id] for s in summaries if s.doc_id in scored))
+            self.quality.add(system.label, [s for s in summaries if s.sample == 0])
+            scored = self._system_rows(k, by_unit, chunk)
+            self.writer.add_scores(system.label, (scored[d.id] for d in chunk if d.id in scored))
             block = np.full((len(chunk), len(self.suite.metrics)), np.nan)
             for j, doc in enumerate(chunk):
                 found = scored.get(doc.id)
@@ -319,17 +332,51 @@ class _RunState:
                     block[j] = [found.values.get(m, np.nan) for m in self.suite.metrics]
             self.columns[k].append(block)
         self.documents += len(chunk)
-        self._count_lsum(chunk, chunk_summaries)
+        self._count_lsum(chunk, [ss for (_, u), ss in zip(self.units, unit_summaries) if u.sample == 0])
+
+    def _system_rows(
+        self, k: int, by_unit: dict[str, dict[str, DocumentScores]], chunk: Sequence[Document]
+    ) -> dict[str, DocumentScores]:
+        """System ``k``'s score row per document: its one summary's, or with samples the mean of each
+        column over the samples scored, plus ``sample_sd`` (the primary metric's spread between them)."""
+        label = self.systems[k].label
+        units = [u.label for i, u in self.units if i == k]
+        if len(units) == 1:
+            return by_unit[label]
+        primary = self.suite.primary_metric
+        out: dict[str, DocumentScores] = {}
+        for doc in chunk:
+            found = [by_unit[u][doc.id] for u in units if doc.id in by_unit[u]]
+            if not found:
+                continue
+            values: dict[str, float] = {}
+            for metric in self.suite.metrics:
+                column = np.array([r.values.get(metric, np.nan) for r in found], dtype=float)
+                finite = column[np.isfinite(column)]
+                values[metric] = float(finite.mean()) if finite.size else math.nan
+            spread = np.array([r.values.get(primary, np.nan) for r in found], dtype=float)
+            spread = spread[np.isfinite(spread)]
+            values[SAMPLE_SD] = float(spread.std(ddof=1)) if spread.size > 1 else math.nan
+            out[doc.id] = DocumentScores(doc.id, label, values)
+        return out
+
+    def _as_system(self, failure: Failure) -> Failure:
+        """A failure of a sample, recorded under its system's label (the error says which sample)."""
+        for k, unit in self.units:
+            if unit.sample and failure.system == unit.label:
+                label = self.systems[k].label
+                return replace(failure, system=label, error=f"sample {unit.sample}: {failure.error}")
+        return failure
 
     def _summarize(self, chunk: Sequence[Document]) -> list[list[Summary]]:
-        """Every system's summaries of ``chunk`` (cached ones read, the rest made: all systems' tasks go
-        to the executor at once, so workers stay busy), committed to the cache before returning."""
+        """Every unit's summaries of ``chunk`` (a unit is a system, or one of its extra samples; cached
+        ones read, the rest made: all units' tasks go to the executor at once, so workers stay busy),
+        committed to the cache before returning. Summaries carry the unit's label."""
         cached: list[dict[str, str]] = []
         cached_meta: list[dict[str, dict[str, Any]]] = []
         tasks: list[SummarizeTask] = []
         owners: list[int] = []
-        for k, system in enumerate(self.systems):
-            summarizer = system.summarizer
+        for u, (_k, summarizer) in enumerate(self.units):
             plugin, label = summarizer.plugin, summarizer.label
             try:
                 plugin.prepare(chunk)
@@ -338,53 +385,61 @@ class _RunState:
             hashes = (d.text_hash for d in chunk)
             cached.append(self.cache.get_many(summarizer.cache_key, hashes) if plugin.cacheable else {})
             cached_meta.append(
-                self.cache.get_meta(summarizer.cache_key, list(cached[k])) if plugin.cacheable and cached[k] else {}
+                self.cache.get_meta(summarizer.cache_key, list(cached[u])) if plugin.cacheable and cached[u] else {}
             )
-            todo = [d for d in chunk if d.text_hash not in cached[k]]
-            self.ticks[label](len(chunk) - len(todo))
+            todo = [d for d in chunk if d.text_hash not in cached[u]]
+            if summarizer.sample == 0:
+                self.ticks[label](len(chunk) - len(todo))
             for part in split(todo, self.jobs):
                 tasks.append(SummarizeTask(label, part, summarizer.timeout_s))
-                owners.append(k)
-        made: list[dict[str, str]] = [{} for _ in self.systems]
-        made_meta: list[dict[str, dict[str, Any]]] = [{} for _ in self.systems]
-        for k, outcome in zip(owners, self.executor.summarize(tasks, lambda name, n: self.ticks[name](n))):
-            system = self.systems[k]
-            made[k].update(outcome.summaries)
-            made_meta[k].update(outcome.meta)
-            self.failures.extend(outcome.failures)
-            system.failures += len(outcome.failures)
+                owners.append(u)
+        made: list[dict[str, str]] = [{} for _ in self.units]
+        made_meta: list[dict[str, dict[str, Any]]] = [{} for _ in self.units]
+        for u, outcome in zip(owners, self.executor.summarize(tasks, self._tick)):
+            system = self.systems[self.units[u][0]]
+            made[u].update(outcome.summaries)
+            made_meta[u].update(outcome.meta)
+            failures = [self._as_system(f) for f in outcome.failures]
+            self.failures.extend(failures)
+            system.failures += len(failures)
             system.warnings.extend(outcome.warnings)
             system.seconds += outcome.seconds
         by_id = {d.id: d for d in chunk}
         out: list[list[Summary]] = []
-        for k, system in enumerate(self.systems):
-            summarizer, label = system.summarizer, system.label
-            if made[k]:
-                rows = [(by_id[i].text_hash, text, made_meta[k].get(i)) for i, text in made[k].items()]
+        for u, (k, summarizer) in enumerate(self.units):
+            system, label = self.systems[k], summarizer.label
+            if made[u]:
+                rows = [(by_id[i].text_hash, text, made_meta[u].get(i)) for i, text in made[u].items()]
                 self.cache.put_many(summarizer.cache_key, rows)
-                self.made += len(made[k])
+                self.made += len(made[u])
             fresh = self.prefilled.get(label, frozenset())
             hits: set[str] = set()
             if not self.private_cache:
-                hits = {d.text_hash for d in chunk if d.text_hash in cached[k] and d.text_hash not in fresh}
-            system.cache_hits += sum(1 for d in chunk if d.text_hash in hits)
+                hits = {d.text_hash for d in chunk if d.text_hash in cached[u] and d.text_hash not in fresh}
             summaries = []
             for doc in chunk:
-                if doc.text_hash in cached[k]:
+                if doc.text_hash in cached[u]:
                     summaries.append(
                         Summary(
                             doc.id,
                             label,
-                            cached[k][doc.text_hash],
+                            cached[u][doc.text_hash],
                             cached=doc.text_hash in hits,
-                            meta=cached_meta[k].get(doc.text_hash, {}),
+                            meta=cached_meta[u].get(doc.text_hash, {}),
                         )
                     )
-                elif doc.id in made[k]:
-                    summaries.append(Summary(doc.id, label, made[k][doc.id], meta=made_meta[k].get(doc.id, {})))
-            system.summaries += len(summaries)
+                elif doc.id in made[u]:
+                    summaries.append(Summary(doc.id, label, made[u][doc.id], meta=made_meta[u].get(doc.id, {})))
+            if summarizer.sample == 0:
+                system.cache_hits += sum(1 for d in chunk if d.text_hash in hits)
+                system.summaries += len(summaries)
             out.append(summaries)
         return out
+
+    def _tick(self, label: str, n: int) -> None:
+        """Progress of a unit: a system's own summaries move its bar; its extra samples do not."""
+        if label in self.ticks:
+            self.ticks[label](n)
 
     def _count_lsum(self, chunk: Sequence[Document], summaries: Sequence[Sequence[Summary]]) -> None:
         scoring = self.suite.config.scoring

@@ -16,6 +16,7 @@ in ``_source`` that name a file beside the suite) are resolved against the suite
 from __future__ import annotations
 
 import difflib
+import hashlib
 import itertools
 import re
 import sys
@@ -86,6 +87,9 @@ class SummarizerConfig:
     num_gpus: float | None = None  # Ray executor: GPUs per actor
     concurrency: int | None = None  # Ray executor: actors in the pool
     role: str | None = None  # None: the role the summarizer declares (see sumbench.records.ROLES)
+    #: Summaries per document: with more than 1, each document is summarized ``samples`` times (sample k
+    #: seeded from the summarizer's seed and k, cached under its index), and its scores are the means.
+    samples: int = 1
     #: For a system expanded from a ``grid``: the label it was declared under, and its grid values.
     family: str | None = None
     variant: dict[str, Any] = field(default_factory=dict)
@@ -332,6 +336,7 @@ def _summarizers(tables: Any, where: str, base_dir: Path) -> tuple[SummarizerCon
             if gpus < 0:
                 raise SuiteError(f"{where}: {here} num_gpus must be at least 0")
         concurrency = _positive(table.get("concurrency"), int, where, f"{here} concurrency")
+        samples = _positive(table.get("samples", 1), int, where, f"{here} samples")
         role = table.get("role")
         if role is not None:
             _expect(role, str, where, f"{here} role")
@@ -353,6 +358,7 @@ def _summarizers(tables: Any, where: str, base_dir: Path) -> tuple[SummarizerCon
                     gpus,
                     concurrency,
                     role,
+                    samples=samples,
                     family=label if variant else None,
                     variant=dict(variant),
                 )
@@ -528,6 +534,8 @@ class ConfiguredSummarizer:
     params: Mapping[str, Any]
     config: SummarizerConfig
     timeout_s: float | None = None  # the summarizer's own, else the suite's [run] timeout_s
+    sample: int = 0  # which of the config's samples this one makes (0: the system itself)
+    system: str = ""  # the system a sample belongs to ("" for the system itself: its label)
 
     @property
     def version(self) -> str:
@@ -545,7 +553,8 @@ class ConfiguredSummarizer:
 
     @cached_property
     def cache_key(self) -> str:
-        return summarizer_key(self.use, dict(self.params), self.version, self.fingerprint)
+        key = summarizer_key(self.use, dict(self.params), self.version, self.fingerprint)
+        return key if self.sample == 0 else f"{key}:sample={self.sample}"
 
 
 @dataclass(frozen=True)
@@ -557,6 +566,20 @@ class ResolvedSuite:
     scorer: RougeScorer
     metrics: tuple[str, ...]
     primary_metric: str
+    #: The extra samples of summarizers with ``samples > 1``: label -> samples 1..N-1 (sample 0 is the
+    #: system itself), each labelled ``"<label>#<k>"`` and cached under its own key.
+    samples: Mapping[str, tuple[ConfiguredSummarizer, ...]] = field(default_factory=dict)
+
+    def configured(self, label: str) -> ConfiguredSummarizer:
+        """The summarizer or sample with this exact label."""
+        for s in self.summarizers:
+            if s.label == label:
+                return s
+        for extra in self.samples.values():
+            for s in extra:
+                if s.label == label:
+                    return s
+        raise KeyError(label)
 
     @property
     def name(self) -> str:
@@ -650,6 +673,9 @@ def resolve_suite(suite: SuiteConfig) -> ResolvedSuite:
         raise SuiteError(f"{where}: [scoring] {exc}") from None
     accounting = any(s.plugin.reports_usage for s in summarizers)
     metrics = tuple(metric_columns(scorer.rouge_types, scoring.length_matched, accounting))
+    samples = {s.label: _samples_of(s, suite, where) for s in summarizers if s.config.samples > 1}
+    if samples:
+        metrics += (SAMPLE_SD,)
     primary = scoring.primary or (DEFAULT_PRIMARY if DEFAULT_PRIMARY in metrics else default_primary_metric(metrics))
     if primary not in metrics:
         close = difflib.get_close_matches(str(primary), metrics, n=1)
@@ -657,4 +683,36 @@ def resolve_suite(suite: SuiteConfig) -> ResolvedSuite:
         raise SuiteError(
             f"{where}: [scoring] primary: {primary!r} is not a scored metric{hint}; scored: {', '.join(metrics)}"
         )
-    return ResolvedSuite(suite, summarizers, scorer, metrics, primary)
+    return ResolvedSuite(suite, summarizers, scorer, metrics, primary, samples)
+
+
+#: The scores.csv column of a run with samples: the standard deviation of the primary metric between a
+#: document's samples (NaN for a system with one sample).
+SAMPLE_SD = "sample_sd"
+
+
+def sample_seed(seed: int, k: int) -> int:
+    """The seed of sample ``k`` of a summarizer seeded ``seed`` (sample 0 keeps ``seed``)."""
+    if k == 0:
+        return seed
+    digest = hashlib.sha256(f"{seed}:{k}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") % 2**31
+
+
+def _samples_of(s: ConfiguredSummarizer, suite: SuiteConfig, where: str) -> tuple[ConfiguredSummarizer, ...]:
+    out = []
+    for k in range(1, s.config.samples):
+        params = dict(s.config.params)
+        seed = s.params.get("seed")
+        if "seed" in parameters(s.cls) and isinstance(seed, int) and not isinstance(seed, bool):
+            params["seed"] = sample_seed(seed, k)
+        config = replace(s.config, label=f"{s.label}#{k}", params=params)
+        extra = configure_summarizer(
+            config,
+            seed=suite.seed,
+            base_dir=suite.base_dir,
+            where=f"{where}: {s.label} sample {k}",
+            timeout_s=s.timeout_s,
+        )
+        out.append(replace(extra, sample=k, system=s.label))
+    return tuple(out)

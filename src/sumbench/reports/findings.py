@@ -510,6 +510,53 @@ def accounting(run: Run) -> dict[str, Any] | None:
     return {"rows": rows, "documents": len(common)}
 
 
+# --- samples ------------------------------------------------------------------------------------
+def sampling(run: Run) -> dict[str, Any] | None:
+    """For systems with ``samples > 1``: how much the primary metric varies between samples of one
+    document (mean ``sample_sd`` over the common documents) and how much sampling alone moves the
+    system's mean (its standard error, sqrt(mean(sd²) / samples / documents)), to set beside the gaps
+    between systems. None when no system has samples."""
+    metric = run.primary_metric
+    if metric is None or "sample_sd" not in run.scores.columns:
+        return None
+    configs = run.manifest.suite.get("summarizers") or ()
+    counts = {str(c.get("label")): int(c.get("samples", 1)) for c in configs if hasattr(c, "get")}
+    common = set(run.scores.common_documents())
+    ids = np.asarray(run.scores.doc_ids)
+    rows = []
+    for s in run.systems:
+        n = counts.get(s, 1)
+        if n < 2:
+            continue
+        sd = run.scores.column("sample_sd")[run.scores.mask(s) & np.isin(ids, list(common))]
+        sd = sd[np.isfinite(sd)]
+        if not sd.size:
+            continue
+        mean_sd = float(sd.mean())
+        noise = float(np.sqrt((sd**2).mean() / n / sd.size))
+        rows.append(
+            {
+                "system": s,
+                "samples": n,
+                "documents": int(sd.size),
+                "mean_sd": mean_sd,
+                "noise": noise,
+                "text": (
+                    f"{s}: {label_of(metric)} varies by {_plain(metric, mean_sd)}{_unit(metric)} between samples of "
+                    f"one document (mean SD over {n} samples); over {sd.size:,} documents, sampling alone moves its "
+                    f"mean by about ±{_plain(metric, noise)}{_unit(metric)} (1 SE)."
+                ),
+            }
+        )
+    if not rows:
+        return None
+    return {"rows": rows, "metric": metric, "label": label_of(metric)}
+
+
+def label_of(metric: str) -> str:
+    return metric_label(metric)
+
+
 # --- groups ------------------------------------------------------------------------------------
 def groups(run: Run, metric: str | None = None) -> dict[str, Any] | None:
     """Per-group leaderboards on ``metric`` (default primary) over the common set: each group's documents,

@@ -178,6 +178,7 @@ def context(run: Run, figures: Mapping[str, Mapping[str, Path]] | None = None) -
         "groups_data": findings.groups(run),
         "quality": findings.quality(run),
         "accounting": findings.accounting(run),
+        "sampling": findings.sampling(run),
         "lb": lb,
         "anchors": anchors,
         "figures": {

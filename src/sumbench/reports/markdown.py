@@ -326,6 +326,17 @@ def render_markdown(run: Run, figures: Mapping[str, Any] | None = None) -> str:
             ],
         )
 
+    # samples
+    spread = findings.sampling(run)
+    if spread:
+        lines += ["", "## Sampling noise", ""]
+        lines += [
+            "Systems summarize each document several times; their scores are the means over the samples, and "
+            "the tests resample documents (samples are repeated measures of one document).",
+            "",
+        ]
+        lines += [f"- {md_escape(r['text'])}" for r in spread["rows"]]
+
     # significance
     lines += ["", "## Significance", ""]
     calls = model.close_calls(run)

@@ -165,6 +165,7 @@ class HFCausal:
     """
 
     version = "1"
+    reports_usage = True
 
     def __init__(
         self,

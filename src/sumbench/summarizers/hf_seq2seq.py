@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections.abc import Sequence
 from typing import Any, TypeGuard
 
-from sumbench.records import Document
+from sumbench.records import Document, Generation
 from sumbench.summarizers import _torch
 
 # the longest input a model's own limit is trusted up to when ``max_input_tokens`` is not given
@@ -40,9 +41,18 @@ class HFSeq2Seq:
     * ``prefix``: prepended to each article, e.g. ``"summarize: "`` for T5; ``None`` takes the
       config's ``task_specific_params["summarization"]["prefix"]`` when it has one, else nothing.
     * ``device``: ``"auto"`` (CUDA when available, else CPU), ``"cpu"``, ``"cuda:1"``, ...
+
+    ``summarize`` and ``summarize_batch`` return :class:`~sumbench.records.Generation` records:
+    ``prompt_tokens`` (the encoder input, special tokens included), ``completion_tokens`` (the generated
+    tokens without the decoder start token; an end-of-sequence token counts), ``finish_reason``
+    (``"stop"`` when the summary ended with an end-of-sequence token, ``"length"`` when a length limit cut
+    it), ``model`` (the ``model`` parameter), ``truncated`` (the input was cut to :meth:`input_limit`)
+    and ``latency_s``: the wall time of the ``generate`` call a document was in, split evenly among the
+    documents of that batch.
     """
 
     version = "1"
+    reports_usage = True
 
     def __init__(
         self,
@@ -194,9 +204,24 @@ class HFSeq2Seq:
         )
         return [list(ids) for ids in encoded["input_ids"]]
 
+    def truncated(self, docs: Sequence[Document]) -> list[bool]:
+        """Whether each document's input is longer than :meth:`input_limit` (and so cut by :meth:`encode`)."""
+        if not docs:
+            return []
+        _, tokenizer, _ = self._load()
+        prefix = self.effective_prefix()
+        limit = self.input_limit()
+        encoded = tokenizer([prefix + doc.text for doc in docs], truncation=False, verbose=False)
+        return [len(ids) > limit for ids in encoded["input_ids"]]
+
     def generate_token_ids(self, docs: Sequence[Document]) -> list[list[int]]:
         """The generated token ids of each document, in order: without the decoder start token and
         without padding (an end-of-sequence token, when generated, is kept)."""
+        return [ids for ids, _, _ in self._generate(docs)]
+
+    def _generate(self, docs: Sequence[Document]) -> list[tuple[list[int], int, float]]:
+        """Per document, in order: the generated token ids (as :meth:`generate_token_ids`), the number
+        of input tokens, and the document's share of its batch's wall time in seconds."""
         docs = list(docs)
         if not docs:
             return []
@@ -204,6 +229,7 @@ class HFSeq2Seq:
         inputs = self.encode(docs)
         kwargs = self.generation_kwargs()
         results: list[list[int] | None] = [None] * len(docs)
+        seconds = [0.0] * len(docs)
         if self.do_sample:
             groups = [[i] for i in range(len(docs))]
         else:
@@ -211,6 +237,7 @@ class HFSeq2Seq:
             groups = [order[start : start + self.batch_size] for start in range(0, len(order), self.batch_size)]
         device = model.device
         for group in groups:
+            started = time.perf_counter()
             batch = tokenizer.pad({"input_ids": [inputs[i] for i in group]}, padding=True, return_tensors="pt")
             batch = {key: value.to(device) for key, value in batch.items() if key in ("input_ids", "attention_mask")}
             seed = self._doc_seed(docs[group[0]]) if self.do_sample else self.seed
@@ -221,28 +248,44 @@ class HFSeq2Seq:
                     output = model.generate(**batch, **kwargs)
             for row, index in zip(output.tolist(), group):
                 results[index] = _strip_generated(row, model, tokenizer)
-        return [r if r is not None else [] for r in results]
+            share = (time.perf_counter() - started) / len(group)
+            for index in group:
+                seconds[index] = share
+        return [(r if r is not None else [], len(ids), s) for r, ids, s in zip(results, inputs, seconds)]
 
     def _doc_seed(self, doc: Document) -> int:
         material = f"{self.seed}\x00{doc.text_hash}".encode()
         return int.from_bytes(hashlib.sha256(material).digest()[:8], "big") & 0x7FFF_FFFF_FFFF_FFFF
 
-    def summarize_batch(self, docs: Sequence[Document]) -> list[str]:
-        """Summaries of ``docs`` in their order, generated in length-sorted batches."""
+    def summarize_batch(self, docs: Sequence[Document]) -> list[Generation]:
+        """Summaries of ``docs`` in their order, generated in length-sorted batches (an empty document
+        gets an empty summary, with no tokens and no latency: nothing is generated for it)."""
         docs = list(docs)
-        summaries = [""] * len(docs)
+        summaries = [
+            Generation("", prompt_tokens=0, completion_tokens=0, latency_s=0.0, model=self.model) for _ in docs
+        ]
         todo = [i for i, doc in enumerate(docs) if doc.text.strip()]
         if not todo:
             return summaries
-        _, tokenizer, _ = self._load()
-        ids = self.generate_token_ids([docs[i] for i in todo])
-        for index, token_ids in zip(todo, ids):
-            summaries[index] = tokenizer.decode(
-                token_ids, skip_special_tokens=True, clean_up_tokenization_spaces=True
-            ).strip()
+        _, tokenizer, model = self._load()
+        todo_docs = [docs[i] for i in todo]
+        eos_ids = _eos_ids(model, tokenizer)
+        for index, (token_ids, prompt_tokens, seconds), truncated in zip(
+            todo, self._generate(todo_docs), self.truncated(todo_docs)
+        ):
+            text = tokenizer.decode(token_ids, skip_special_tokens=True, clean_up_tokenization_spaces=True).strip()
+            summaries[index] = Generation(
+                text,
+                prompt_tokens=prompt_tokens,
+                completion_tokens=len(token_ids),
+                latency_s=seconds,
+                finish_reason="stop" if token_ids and token_ids[-1] in eos_ids else "length",
+                model=self.model,
+                truncated=truncated,
+            )
         return summaries
 
-    def summarize(self, doc: Document) -> str:
+    def summarize(self, doc: Document) -> Generation:
         return self.summarize_batch([doc])[0]
 
 
@@ -268,14 +311,20 @@ def _strip_generated(row: list[int], model: Any, tokenizer: Any) -> list[int]:
     start = getattr(model.config, "decoder_start_token_id", None)
     if row and start is not None and row[0] == start:
         row = row[1:]
-    eos = getattr(getattr(model, "generation_config", None), "eos_token_id", None)
-    eos_ids = set(eos if isinstance(eos, (list, tuple)) else [eos])
-    eos_ids.add(tokenizer.eos_token_id)
-    eos_ids.discard(None)
+    eos_ids = _eos_ids(model, tokenizer)
     for position, token in enumerate(row):
         if token in eos_ids:
             return row[: position + 1]
     return row
+
+
+def _eos_ids(model: Any, tokenizer: Any) -> set[int]:
+    """The end-of-sequence token ids: the model's generation config's and the tokenizer's."""
+    eos = getattr(getattr(model, "generation_config", None), "eos_token_id", None)
+    eos_ids = set(eos if isinstance(eos, (list, tuple)) else [eos])
+    eos_ids.add(tokenizer.eos_token_id)
+    eos_ids.discard(None)
+    return eos_ids
 
 
 def _is_int(value: Any) -> TypeGuard[int]:
