@@ -120,3 +120,22 @@ def test_the_report_accounts_per_system(suite_file, tmp_path):
     assert row["answer_rate"] == pytest.approx(1 / 3)
     assert row["kinds"] == {"answer": 1, "refusal": 1, "cut-off": 1}
     assert "lead" not in {r["system"] for r in table["rows"]}
+
+
+def test_parameters_that_never_change_a_summary_stay_out_of_the_cache_key(suite_file, monkeypatch):
+    pytest.importorskip("openai")
+    from sumbench.suite import resolve_suite
+
+    monkeypatch.setenv("SUMBENCH_TEST_KEY", "sk-test")
+
+    def key(extra):
+        path = suite_file(
+            'use = "openai-chat"\nparams = { model = "m", base_url = "http://127.0.0.1:9/v1", '
+            f'api_key_env = "SUMBENCH_TEST_KEY"{extra} }}'
+        )
+        return resolve_suite(load_suite(path)).summarizers[0].cache_key
+
+    base = key("")
+    assert key(", max_concurrency = 16, timeout_s = 5.0, price_per_1m_input = 0.15") == base
+    assert key(", temperature = 0.7") != base
+    assert key(', prompt = "tldr"') != base

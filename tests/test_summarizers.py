@@ -12,7 +12,11 @@ TEST_PARAMS = {
     "precomputed": {"field": "system_summary"},
     "supervised": {"train_limit": 40},
 }
-NEEDS = {"hf-seq2seq": "a model directory (tested in test_neural.py)"}
+NEEDS = {
+    "hf-seq2seq": "a model directory (tested in test_neural.py)",
+    "hf-causal": "a model directory or GGUF file (tested in test_hf_causal.py)",
+    "openai-chat": "an OpenAI-compatible server (tested in test_openai_chat.py)",
+}
 NEURAL = {"embedding-centroid", "embedding-mmr"}  # load a sentence-embedding model: slow
 
 

@@ -553,7 +553,8 @@ class ConfiguredSummarizer:
 
     @cached_property
     def cache_key(self) -> str:
-        key = summarizer_key(self.use, dict(self.params), self.version, self.fingerprint)
+        params = {k: v for k, v in self.params.items() if k not in self.plugin.cache_exempt}
+        key = summarizer_key(self.use, params, self.version, self.fingerprint)
         return key if self.sample == 0 else f"{key}:sample={self.sample}"
 
 

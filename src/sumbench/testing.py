@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sumbench.errors import PluginError
-from sumbench.records import Document
+from sumbench.records import Document, Generation
 from sumbench.summarizers.adapter import Plugin
 from sumbench.text import split_sentences
 
@@ -33,6 +33,11 @@ def sample_documents() -> list[Document]:
     ]
 
 
+def _text(output: Any) -> Any:
+    """A summary's text: a Generation's ``text`` (its latency and the like differ run to run)."""
+    return output.text if isinstance(output, Generation) else output
+
+
 def check_summarizer(summarizer: Any, documents: Sequence[Document] | None = None) -> None:
     """Check the protocol on ``documents`` (default :func:`sample_documents`): ``summarize`` returns a
     ``str``; it is deterministic; zero- and one-sentence documents work; ``summarize_batch`` (if any)
@@ -51,15 +56,18 @@ def check_summarizer(summarizer: Any, documents: Sequence[Document] | None = Non
     plugin.prepare(docs)
     twin.prepare(docs)
     for doc in docs:
-        first = summarizer.summarize(doc)
-        if not isinstance(first, str):
-            raise ConformanceError(f"{name}.summarize({doc.id!r}) returned {type(first).__name__}, not str")
-        if summarizer.summarize(doc) != first:
+        output = summarizer.summarize(doc)
+        if not isinstance(output, (str, Generation)):
+            raise ConformanceError(
+                f"{name}.summarize({doc.id!r}) returned {type(output).__name__}, not str or Generation"
+            )
+        first = _text(output)
+        if _text(summarizer.summarize(doc)) != first:
             raise ConformanceError(f"{name} is not deterministic on {doc.id!r}")
-        if twin.summarize(doc) != first:
+        if _text(twin.instance.summarize(doc)) != first:
             raise ConformanceError(f"{name}: a new instance with the same parameters differs on {doc.id!r}")
     if plugin.batch_hook is not None:
-        batched = list(plugin.batch_hook(docs))
-        single = [summarizer.summarize(d) for d in docs]
+        batched = [_text(o) for o in plugin.batch_hook(docs)]
+        single = [_text(summarizer.summarize(d)) for d in docs]
         if batched != single:
             raise ConformanceError(f"{name}.summarize_batch disagrees with summarize")

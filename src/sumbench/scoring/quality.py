@@ -54,10 +54,10 @@ _REFUSAL = re.compile(
 
 
 def answer_kind(text: str, finish_reason: str | None = None) -> str:
-    """``refusal`` (``finish_reason`` ``content_filter``, or the text opens like a refusal), ``empty`` (no
-    letter or digit), ``cut-off`` (``finish_reason`` ``length``: the model ran out of ``max_tokens``
+    """``refusal`` (``finish_reason`` ``content_filter`` or ``refusal``, or the text opens like a refusal),
+    ``empty`` (no letter or digit), ``cut-off`` (``finish_reason`` ``length``: the model ran out of ``max_tokens``
     mid-answer) or ``answer``."""
-    if finish_reason == "content_filter":
+    if finish_reason in ("content_filter", "refusal"):
         return "refusal"
     if junk_kind(text) is not None:
         return "empty"

@@ -110,6 +110,9 @@ class Plugin:
     fingerprint_hook: Callable[[], str] | None
     prepare_hook: Callable[[Sequence[Document]], None] | None
     train_hook: Callable[[], Path | str] | None
+    #: Parameters that do not change a summary (concurrency, retries, timeouts, prices, the name of a key's
+    #: variable): kept in the manifest, left out of the cache key (class attribute ``cache_exempt``).
+    cache_exempt: tuple[str, ...] = ()
 
     @classmethod
     def wrap(cls, instance: Any, name: str | None = None) -> Plugin:
@@ -123,6 +126,7 @@ class Plugin:
             cacheable=bool(getattr(instance, "cacheable", True)),
             role=_role(instance, name or type(instance).__name__),
             reports_usage=bool(getattr(instance, "reports_usage", False)),
+            cache_exempt=tuple(getattr(instance, "cache_exempt", ())),
             batch_hook=_hook(instance, BatchSummarizer, "summarize_batch"),
             validate_hook=_hook(instance, Validating, "validate"),
             fingerprint_hook=_hook(instance, Fingerprinting, "fingerprint"),

@@ -51,7 +51,7 @@ TRUNCATE_MODES = ("head", "refuse")
 RETRY_STATUSES = frozenset({408, 409, 429})
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_SECRET_LIKE = re.compile(r"\b(sk|key)-[A-Za-z0-9_\-]{8,}")
+_SECRET_LIKE = re.compile(r"\bsk-[A-Za-z0-9_\-]{8,}")  # OpenAI-style keys (sk-..., sk-proj-...)
 # a sentence end (with closing quotes or brackets) followed by whitespace, or a line break
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s)|\n")
 
@@ -91,12 +91,24 @@ class OpenAIChat:
     * ``price_per_1m_input``, ``price_per_1m_output``: the price per million tokens, for the report.
 
     ``summarize`` returns a :class:`~sumbench.records.Generation` (text, token counts, latency, finish
-    reason, the model the server reports, retries). Refusals are returned, not raised: ``finish_reason``
-    is the server's ``content_filter``, or ``refusal`` when the message carries a refusal, with the text
-    ``""`` when there is none. An empty article gets ``""`` without a request.
+    reason, the model the server reports, retries). Refusals are returned, not raised: a filtered answer
+    keeps the server's ``content_filter`` and its text (often ``""``); a message with a ``refusal`` field
+    gets ``finish_reason = "refusal"`` and the refusal's words as its text. An empty article gets ``""``
+    without a request.
     """
 
     version = "1"
+    reports_usage = True  # the report's tokens, latency, cost and answer-rate columns
+    #: Parameters that never change a summary: in the manifest, not in the cache key (so raising the
+    #: concurrency or correcting a price re-requests nothing).
+    cache_exempt = (
+        "api_key_env",
+        "max_concurrency",
+        "max_retries",
+        "timeout_s",
+        "price_per_1m_input",
+        "price_per_1m_output",
+    )
 
     # backoff: attempt n waits a random time in [d/2, d], d = min(cap, base * 2**n), and at least the
     # server's Retry-After (capped). Private class attributes, so tests can make them short.
@@ -498,8 +510,10 @@ def _generation(body: str, *, truncated: bool, retries: int, latency: float) -> 
     finish = choice.get("finish_reason")
     finish = str(finish) if finish is not None else None
     refusal = message.get("refusal")
-    if isinstance(refusal, str) and refusal.strip() and finish in (None, "stop"):
-        finish = "refusal"
+    if isinstance(refusal, str) and refusal.strip():
+        text = text or refusal.strip()  # the refusal's words, so the report can tell it from an empty answer
+        if finish in (None, "stop"):
+            finish = "refusal"
     usage = data.get("usage")
     if not isinstance(usage, dict):
         usage = {}
