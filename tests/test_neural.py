@@ -22,7 +22,7 @@ transformers = pytest.importorskip(
     "transformers", reason="the neural extra is not installed: pip install 'sumbench[neural]'"
 )
 
-from sumbench.records import Document  # noqa: E402
+from sumbench.records import Document, Generation  # noqa: E402
 from sumbench.summarizers import _torch  # noqa: E402
 from sumbench.summarizers.embedding import (  # noqa: E402
     EmbeddingCentroid,
@@ -104,6 +104,12 @@ def tiny_bart(tmp_path_factory) -> Path:
     return write_tiny_bart(tmp_path_factory.mktemp("tiny-bart"))
 
 
+def texts(generations) -> list[str]:
+    """The summaries' texts (a Generation also holds its latency, which differs run to run)."""
+    assert all(isinstance(g, Generation) for g in generations)
+    return [g.text for g in generations]
+
+
 def tiny_docs() -> list[Document]:
     rng = np.random.default_rng(1)
     docs = []
@@ -117,13 +123,13 @@ def test_seq2seq_batch_equals_single_and_keeps_order(tiny_bart):
     docs = tiny_docs()
     summarizer = HFSeq2Seq(str(tiny_bart), batch_size=3, min_new_tokens=4, max_new_tokens=8, device="cpu")
     summarizer.validate()
-    batch = summarizer.summarize_batch(docs)
-    single = [summarizer.summarize(doc) for doc in docs]
+    batch = texts(summarizer.summarize_batch(docs))
+    single = texts([summarizer.summarize(doc) for doc in docs])
     assert batch == single
-    assert summarizer.summarize_batch(docs[::-1]) == batch[::-1]
+    assert texts(summarizer.summarize_batch(docs[::-1])) == batch[::-1]
     assert len(set(batch)) > 1, "the tiny model should depend on its input, else this test proves nothing"
     beams = HFSeq2Seq(str(tiny_bart), batch_size=4, num_beams=3, min_new_tokens=3, max_new_tokens=6, device="cpu")
-    assert beams.summarize_batch(docs) == [beams.summarize(doc) for doc in docs]
+    assert texts(beams.summarize_batch(docs)) == texts([beams.summarize(doc) for doc in docs])
 
 
 @pytest.mark.slow
@@ -155,7 +161,7 @@ def test_seq2seq_works_with_a_t5_architecture(tiny_bart, tmp_path):
     assert summarizer.input_limit() == POSITIONS
     assert max(len(ids) for ids in summarizer.encode(docs)) == POSITIONS
     assert all(3 <= len(ids) <= 6 for ids in summarizer.generate_token_ids(docs))
-    assert summarizer.summarize_batch(docs) == [summarizer.summarize(doc) for doc in docs]
+    assert texts(summarizer.summarize_batch(docs)) == texts([summarizer.summarize(doc) for doc in docs])
 
 
 @pytest.mark.slow
@@ -167,12 +173,49 @@ def test_seq2seq_truncates_long_inputs(tiny_bart):
     assert len(ids) == POSITIONS and ids[-1] == 2  # truncated, still closed by </s>
     same_start = make_doc("other-tail", long_text + " storm storm rain rain")
     first, second = summarizer.summarize_batch([make_doc("long", long_text), same_start])
-    assert first == second  # what lies past the limit is never seen
+    assert first.text == second.text  # what lies past the limit is never seen
+    assert first.truncated and second.truncated and first.prompt_tokens == second.prompt_tokens == POSITIONS
+    assert not summarizer.summarize(make_doc("short", "the cat sat")).truncated
 
     short = HFSeq2Seq(str(tiny_bart), max_input_tokens=8, min_new_tokens=3, max_new_tokens=5, device="cpu")
     (short_ids,) = short.encode([make_doc("long", long_text)])
     assert len(short_ids) == 8 and short_ids[:7] == ids[:7]
-    assert isinstance(short.summarize(make_doc("long", long_text)), str)
+    cut = short.summarize(make_doc("long", long_text))
+    assert isinstance(cut.text, str) and cut.truncated and cut.prompt_tokens == 8
+
+
+@pytest.mark.slow
+def test_seq2seq_accounting(tiny_bart, tmp_path):
+    """Each summary is a Generation: input and generated token counts, finish reason, model, latency."""
+    docs = tiny_docs()
+    summarizer = HFSeq2Seq(str(tiny_bart), batch_size=3, min_new_tokens=2, max_new_tokens=5, device="cpu")
+    generations = summarizer.summarize_batch(docs)
+    inputs = summarizer.encode(docs)
+    ids = summarizer.generate_token_ids(docs)
+    for doc, generation, doc_inputs, doc_ids in zip(docs, generations, inputs, ids):
+        assert generation.prompt_tokens == len(doc_inputs)
+        assert generation.completion_tokens == len(doc_ids) <= 5
+        assert generation.model == str(tiny_bart) and generation.retries == 0
+        assert generation.truncated == (len(doc.text.split()) + 2 > POSITIONS)  # words, <s> and </s>
+        assert generation.latency_s is not None and generation.latency_s > 0
+        assert generation.finish_reason == ("stop" if doc_ids[-1] == 2 else "length")
+    # a batch's time is split evenly: the documents of one generate call share one latency
+    assert len({g.latency_s for g in generations}) <= 3  # 7 documents in batches of 3, 3, 1
+    # an end-of-sequence token is a "stop": the tiny model's first generated token made the EOS
+    first = ids[0][0]
+    directory = tmp_path / "eos"
+    shutil.copytree(tiny_bart, directory)
+    config = json.loads((directory / "generation_config.json").read_text())
+    config["eos_token_id"] = [2, first]
+    (directory / "generation_config.json").write_text(json.dumps(config))
+    stopped = HFSeq2Seq(str(directory), max_new_tokens=5, device="cpu").summarize(docs[0])
+    assert stopped.finish_reason == "stop" and stopped.completion_tokens == 1
+    assert HFSeq2Seq(str(tiny_bart), max_new_tokens=5, device="cpu").summarize(docs[0]).finish_reason == "length"
+    # the texts are the decoded token ids, as before the accounting
+    tokenizer = transformers.AutoTokenizer.from_pretrained(str(tiny_bart))
+    assert texts(generations) == [
+        tokenizer.decode(i, skip_special_tokens=True, clean_up_tokenization_spaces=True).strip() for i in ids
+    ]
 
 
 @pytest.mark.slow
@@ -261,7 +304,8 @@ def test_seq2seq_empty_documents_and_empty_batches(tiny_bart):
     summarizer = HFSeq2Seq(str(tiny_bart), min_new_tokens=2, max_new_tokens=3, device="cpu")
     assert summarizer.summarize_batch([]) == []
     out = summarizer.summarize_batch([make_doc("e", "   ", ()), make_doc("x", "the cat sat")])
-    assert out[0] == "" and isinstance(out[1], str)
+    assert out[0] == Generation("", prompt_tokens=0, completion_tokens=0, latency_s=0.0, model=str(tiny_bart))
+    assert isinstance(out[1], Generation) and out[1].text and out[1].completion_tokens
 
 
 @pytest.mark.slow
@@ -272,7 +316,7 @@ def test_seq2seq_loads_once_and_copies_without_the_model(tiny_bart):
     assert summarizer._load() is loaded
     clone = pickle.loads(pickle.dumps(summarizer))
     assert "_loaded" not in clone.__dict__
-    assert clone.summarize(make_doc("x", "the cat sat")) == summarizer.summarize(make_doc("x", "the cat sat"))
+    assert clone.summarize(make_doc("x", "the cat sat")).text == summarizer.summarize(make_doc("x", "the cat sat")).text
     assert copy.deepcopy(summarizer).model == summarizer.model
 
 

@@ -515,7 +515,7 @@ class HFCausal:
             for index, row in zip(group, rows):
                 new, stopped = _until_eos(row, eos_ids)
                 finish = "length" if not stopped and len(new) >= self.max_new_tokens else "stop"
-                text = tokenizer.decode(new, skip_special_tokens=True, clean_up_tokenization_spaces=True).strip()
+                text = tokenizer.decode(new, skip_special_tokens=True, clean_up_tokenization_spaces=False).strip()
                 ids, truncated = encoded[index]
                 results[index] = Generation(
                     text,
