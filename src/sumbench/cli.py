@@ -177,7 +177,7 @@ def _print_summary(console: Any, result: Any) -> None:
     if usage:
         costs = Table(box=None, pad_edge=False, show_edge=False)
         for column in ("system", "prompt tok", "completion tok", "latency p50 / p95", "cost / 1,000", "answer rate"):
-            costs.add_column(column, justify="left" if column == "system" else "right")
+            costs.add_column(column, justify="left" if column == "system" else "right", no_wrap=True)
         for r in usage["rows"]:
             t = r["text"]
             costs.add_row(

@@ -318,6 +318,11 @@ def _cautions(run: Run, metric: str, best: str | None, n_common: int) -> list[st
             out.append(f"{entry.label} returned {junk} junk summaries (empty or punctuation only), scored 0.")
         if entry.constant:
             out.append(f"{entry.label} returned the same summary for every document.")
+        missed = {k: n for k, n in entry.answers.items() if k != "answer" and n}
+        if missed:
+            total = sum(entry.answers.values())
+            kinds = ", ".join(f"{n} {'cut off at max_tokens' if k == 'cut-off' else k}" for k, n in missed.items())
+            out.append(f"{entry.label}: {sum(missed.values())} of {total} answers are not summaries ({kinds}).")
     return out
 
 
