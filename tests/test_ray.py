@@ -244,3 +244,26 @@ def test_a_missing_ray_is_one_line_naming_the_extra(monkeypatch, suite_file):
     suite = resolve_suite(with_overrides(load_suite(suite_file()), executor="ray"))
     with pytest.raises(RunError, match=r"^the ray executor needs Ray: pip install 'sumbench\[ray\]'$"):
         make_executor(suite)
+
+
+ACCOUNTED = '''
+from sumbench.records import Generation
+
+class Accounted:
+    """The lede, with the usage an LLM would report."""
+    reports_usage = True
+    def __init__(self):
+        pass
+    def summarize(self, doc):
+        return Generation(doc.sentences[0], 11, 7, 0.5, "stop", "m-1")
+'''
+
+
+def test_summaries_made_on_ray_keep_their_accounting(ray_cluster, tmp_path, suite_file):
+    (tmp_path / "accounted.py").write_text(ACCOUNTED, encoding="utf-8")
+    path = suite_file('use = "accounted.py:Accounted"\nlabel = "llm"')
+    suite = with_overrides(load_suite(path), executor="ray")
+    result = run_suite(suite, out_dir=tmp_path / "ray", cache_path=tmp_path / "ray.sqlite", render=False)
+    run = load_run(result.run_dir)
+    assert {dict(s.meta)["prompt_tokens"] for s in run.summaries} == {11}
+    assert run.scores.by_doc("llm", "completion_tokens") == {"n1": 7.0, "n2": 7.0, "n3": 7.0}

@@ -116,11 +116,19 @@ def _row_table(rows: Sequence[dict[str, Any]]) -> Any:
     return pa.Table.from_pylist(list(rows), schema=schema)
 
 
-def _result_table(text_hashes: Sequence[str], summaries: Sequence[str | None], errors: Sequence[str | None]) -> Any:
+def _result_table(
+    text_hashes: Sequence[str],
+    summaries: Sequence[str | None],
+    errors: Sequence[str | None],
+    metas: Sequence[str | None] | None = None,
+) -> Any:
     import pyarrow as pa
 
-    schema = pa.schema([("text_hash", pa.string()), ("summary", pa.string()), ("error", pa.string())])
-    return pa.table({"text_hash": text_hashes, "summary": summaries, "error": errors}, schema=schema)
+    metas = list(metas) if metas is not None else [None] * len(text_hashes)
+    schema = pa.schema(
+        [("text_hash", pa.string()), ("summary", pa.string()), ("error", pa.string()), ("meta", pa.string())]
+    )
+    return pa.table({"text_hash": text_hashes, "summary": summaries, "error": errors, "meta": metas}, schema=schema)
 
 
 class _SummarizeChunks:
@@ -166,29 +174,33 @@ class _SummarizeChunks:
         hashes: list[str] = []
         summaries: list[str | None] = []
         errors: list[str | None] = []
+        metas: list[str | None] = []
         for docs in groups.values():
-            for doc, summary, error in self._summarize(docs):
+            for doc, summary, error, meta in self._summarize(docs):
                 hashes.append(doc.text_hash)
                 summaries.append(summary)
                 errors.append(error)
-        return _result_table(hashes, summaries, errors)
+                metas.append(json.dumps(meta, sort_keys=True) if meta else None)
+        return _result_table(hashes, summaries, errors, metas)
 
-    def _summarize(self, docs: Sequence[Document]) -> list[tuple[Document, str | None, str | None]]:
+    def _summarize(
+        self, docs: Sequence[Document]
+    ) -> list[tuple[Document, str | None, str | None, dict[str, Any] | None]]:
         try:
             self.plugin.prepare(docs)
         except ValueError as exc:  # the chunked pass raises the refusal as the run's error
-            return [(d, None, f"prepare refused: {exc}") for d in docs]
+            return [(d, None, f"prepare refused: {exc}", None) for d in docs]
         outcome: BatchOutcome = self.plugin.summarize_documents(docs, self.label)
         if outcome.warnings:  # handed back whole: the chunked pass records the same warning
             problem = "; ".join(outcome.warnings)
-            return [(d, None, problem) for d in docs]
+            return [(d, None, problem, None) for d in docs]
         failed = {f.doc_id: f.error for f in outcome.failures}
-        out: list[tuple[Document, str | None, str | None]] = []
+        out: list[tuple[Document, str | None, str | None, dict[str, Any] | None]] = []
         for doc in docs:
             if doc.id in outcome.summaries:
-                out.append((doc, outcome.summaries[doc.id], None))
+                out.append((doc, outcome.summaries[doc.id], None, outcome.meta.get(doc.id)))
             else:
-                out.append((doc, None, failed.get(doc.id, "no summary returned")))
+                out.append((doc, None, failed.get(doc.id, "no summary returned"), None))
         return out
 
 
@@ -306,10 +318,14 @@ class RayExecutor:
             with _quiet_loggers():
                 for batch in self._dataset(summarizer, blocks).iter_batches(batch_size=None, batch_format="pyarrow"):
                     # a document that failed stays out of the cache: the chunked pass makes or records it
-                    good = [(r["text_hash"], r["summary"]) for r in batch.to_pylist() if r["error"] is None]
+                    good = [
+                        (r["text_hash"], r["summary"], json.loads(r["meta"]) if r.get("meta") else None)
+                        for r in batch.to_pylist()
+                        if r["error"] is None
+                    ]
                     if good:
-                        cache.put_many(summarizer.cache_key, good)
-                        made.update(h for h, _ in good)
+                        cache.put_many(summarizer.cache_key, good)  # with each summary's accounting
+                        made.update(h for h, _, _ in good)
                     tick(summarizer.label, batch.num_rows)
         except ray.exceptions.RayError as exc:
             raise RunError(f"summarizer {summarizer.label!r} failed on Ray: {_last_line(exc)}") from exc
