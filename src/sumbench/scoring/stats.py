@@ -749,10 +749,24 @@ def _paired_tests_groups(
                     )
                 )  # fmt: skip
                 continue
+            shared: dict[str, Any] = {
+                "diff": float(obs[k]),
+                "n": int(n[k]),
+                "wins": int(wins[k]),
+                "ties": int(ties[k]),
+                "losses": int(losses[k]),
+                "n_samples": n_samples,
+                "confidence": confidence,
+                "mean_a": float(mean_a[k]),
+                "mean_b": float(mean_b[k]),
+                "family": holm.family,
+                "p_permutation": float(p_perm[k]),
+                "p_permutation_holm": float(p_perm_holm[k]),
+                "min_documents": min_documents,
+            }
             if level is None or p is None or p_holm is None:  # too few shared documents: not tested
                 rows.append(
                     PairedTest(
-                        diff=float(obs[k]),
                         low=nan,
                         high=nan,
                         adj_low=nan,
@@ -761,26 +775,14 @@ def _paired_tests_groups(
                         p=1.0,
                         p_holm=1.0,
                         significant=False,
-                        n=int(n[k]),
-                        wins=int(wins[k]),
-                        ties=int(ties[k]),
-                        losses=int(losses[k]),
-                        n_samples=n_samples,
-                        confidence=confidence,
-                        mean_a=float(mean_a[k]),
-                        mean_b=float(mean_b[k]),
-                        family=holm.family,
-                        p_permutation=float(p_perm[k]),
-                        p_permutation_holm=float(p_perm_holm[k]),
                         tested=False,
-                        min_documents=min_documents,
+                        **shared,
                     )
                 )
                 continue
             j = _order_index(n_samples, level)
             rows.append(
                 PairedTest(
-                    diff=float(obs[k]),
                     low=float(ascending[j_run, k]),
                     high=float(descending[j_run, k]),
                     adj_low=float(ascending[j, k]),
@@ -789,19 +791,8 @@ def _paired_tests_groups(
                     p=_rounded_p(p, alpha),
                     p_holm=_rounded_p(p_holm, alpha),
                     significant=holm.rejected[k],
-                    n=int(n[k]),
-                    wins=int(wins[k]),
-                    ties=int(ties[k]),
-                    losses=int(losses[k]),
-                    n_samples=n_samples,
-                    confidence=confidence,
-                    mean_a=float(mean_a[k]),
-                    mean_b=float(mean_b[k]),
-                    family=holm.family,
-                    p_permutation=float(p_perm[k]),
-                    p_permutation_holm=float(p_perm_holm[k]),
                     tested=True,
-                    min_documents=min_documents,
+                    **shared,
                 )
             )
         out.append(rows)
