@@ -1041,6 +1041,16 @@ class Run:
         return len(self.text_lengths) if self.text_lengths is not None else len(self.documents)
 
     @property
+    def total_documents(self) -> int:
+        """The documents a system could have been scored on: the corpus's count (or more, should
+        documents.jsonl or scores.csv hold more)."""
+        return max(self.manifest.corpus.documents, self.document_count, len(self.scores.document_ids()))
+
+    def coverage(self, system: str) -> int:
+        """How many documents ``system`` was scored on (scores.csv has at most one row per document)."""
+        return int(self.scores.mask(system).sum())
+
+    @property
     def partial(self) -> bool:
         """Whether ``documents`` and ``summaries`` hold only some of the folder's documents."""
         return len(self.documents) < self.document_count

@@ -162,10 +162,6 @@ def length_flag(run: Run, system: str) -> str | None:
     return f"{ratio:.1f}x the reference length"
 
 
-def _coverage(run: Run) -> dict[str, int]:
-    return {s: len(set(np.asarray(run.scores.doc_ids)[run.scores.mask(s)].tolist())) for s in run.systems}
-
-
 # --- the answer -----------------------------------------------------------------------------
 def answer(run: Run) -> dict[str, Any]:
     """The verdict paragraph every report opens with: the best candidate on the primary metric, its margin
@@ -186,7 +182,7 @@ def answer(run: Run) -> dict[str, Any]:
     best = best_candidate(run, metric)
     baseline = run.baseline if run.baseline in run.systems else None
     n_common = common_count(run)
-    total = max(run.manifest.corpus.documents, run.document_count, len(run.scores.document_ids()))
+    total = run.total_documents
     if best is None:
         shown = baseline or next((s for s in run.contestants if math.isfinite(run.mean(s, metric))), None)
         sentences.append("This run has no candidate systems: only baselines and bounds, which are reference points.")
@@ -294,8 +290,8 @@ def _bounds_sentence(run: Run, metric: str, mean: float) -> str | None:
 
 def _cautions(run: Run, metric: str, best: str | None, n_common: int) -> list[str]:
     out: list[str] = []
-    coverage = _coverage(run)
-    total = max(run.manifest.corpus.documents, run.document_count, len(run.scores.document_ids()))
+    coverage = {s: run.coverage(s) for s in run.systems}
+    total = run.total_documents
     for s in run.systems:
         if coverage[s] < total:
             out.append(
@@ -401,8 +397,8 @@ def quality(run: Run) -> dict[str, Any]:
     scored, the length-matched primary metric. Plus the references dropped as empty."""
     metric = run.primary_metric
     settings = report_settings(run)
-    coverage = _coverage(run)
-    total = max(run.manifest.corpus.documents, run.document_count, len(run.scores.document_ids()))
+    coverage = {s: run.coverage(s) for s in run.systems}
+    total = run.total_documents
     entries = {e.label: e for e in run.manifest.systems}
     lm = f"{metric}_lm" if metric else None
     has_lm = lm is not None and lm in run.scores.columns
@@ -415,8 +411,9 @@ def quality(run: Run) -> dict[str, Any]:
         score = run.mean(s, metric) if metric else math.nan
         per_words = 10.0 * score / words if math.isfinite(score) and words and math.isfinite(words) else math.nan
         flags = []
-        if length_flag(run, s):
-            flags.append(str(length_flag(run, s)))
+        length = length_flag(run, s)
+        if length:
+            flags.append(length)
         if sum(junk.values()):
             flags.append(f"{sum(junk.values())} junk")
         if entry is not None and entry.constant:

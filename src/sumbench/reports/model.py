@@ -171,11 +171,11 @@ def leaderboard(run: Run) -> dict[str, Any]:
     failures: dict[str | None, int] = {}
     for f in run.failures:
         failures[f.system] = failures.get(f.system, 0) + 1
-    total = max(run.manifest.corpus.documents, run.document_count, len(run.scores.document_ids()))
+    total = run.total_documents
     entries = {e.label: e for e in run.manifest.systems}
 
     def row(s: str, rank: int | None) -> dict[str, Any]:
-        docs = len(set(np.asarray(run.scores.doc_ids)[run.scores.mask(s)].tolist()))
+        docs = run.coverage(s)
         partial = docs < total
         flags = []
         if partial:
