@@ -41,11 +41,10 @@ from sumbench.runfolder import (
     RunFolderWriter,
     SystemEntry,
 )
-from sumbench.scoring.aggregate import aggregate, significance
+from sumbench.scoring.aggregate import aggregate, significance, significance_samples
 from sumbench.scoring.metrics import rouge_columns
 from sumbench.scoring.quality import QualityCounter, SystemQuality
 from sumbench.scoring.rouge import lsum_newline_warning
-from sumbench.scoring.stats import samples_for
 from sumbench.suite import SAMPLE_SD, ConfiguredSummarizer, ResolvedSuite, SuiteConfig, resolve_suite
 from sumbench.text import TEXT_PIPELINE_VERSION
 
@@ -469,9 +468,8 @@ class _RunState:
             seed=seed,
             common=common,
         )
-        # samples_for the pairs of one metric (each metric is its own Holm family)
-        pairs = len(labels) * (len(labels) - 1) // 2
-        samples = samples_for(pairs, scoring.confidence, scoring.bootstrap_samples)
+        # enough for the pairs of one metric (each metric is its own Holm family)
+        samples = significance_samples(len(labels), scoring.confidence, scoring.bootstrap_samples)
         f_metrics = [c for c in rouge_columns(scoring.rouge_types) if c.endswith("_f")]
         comparisons = significance(
             matrices, labels, f_metrics, n_samples=samples, confidence=scoring.confidence, seed=seed, common=common

@@ -111,7 +111,7 @@ def aggregate(
 
 def significance_samples(n_systems: int, confidence: float, requested: int) -> int:
     """:func:`sumbench.scoring.stats.samples_for` of the pairs of ``n_systems`` systems (one Holm family
-    per metric); kept for callers that count systems."""
+    per metric): what the runner draws for its pairwise tests."""
     return stats.samples_for(n_systems * (n_systems - 1) // 2, confidence, requested)
 
 
