@@ -77,7 +77,7 @@ def oriented(c: Comparison, system: str) -> dict[str, Any]:
     """``c`` seen from ``system``'s side: its difference (``system`` minus the other), the interval and p
     its verdict quotes (Holm-adjusted when the record has them, formatted as the verdict formats them),
     whether it is significant, and the wins/ties/losses."""
-    adjusted = bool(getattr(c, "adjusted", False))
+    adjusted = c.adjusted
     if adjusted:
         low, high, p, family = c.adj_low, c.adj_high, c.p_bootstrap_holm, max(c.family, 1)
     else:
@@ -86,7 +86,7 @@ def oriented(c: Comparison, system: str) -> dict[str, Any]:
     wins, ties, losses = c.wins, c.ties, c.losses
     if flip:
         wins, losses = losses, wins
-    tested = bool(getattr(c, "tested", True))
+    tested = c.tested
     return {
         "other": c.a if flip else c.b,
         "diff": -c.diff if flip else c.diff,
@@ -117,8 +117,8 @@ def _comparisons(run: Run, metric: str) -> dict[frozenset[str], Comparison]:
 
 def common_count(run: Run) -> int:
     """How many documents every system completed (the common set every mean and test uses)."""
-    recorded = getattr(run.manifest, "common_documents", None)
-    if isinstance(recorded, int) and recorded > 0:
+    recorded = run.manifest.common_documents  # -1 in run folders written before it was recorded
+    if recorded > 0:
         return recorded
     return len(run.scores.common_documents())
 
@@ -378,7 +378,7 @@ def head_to_head(run: Run, metric: str | None = None) -> dict[str, Any] | None:
             if i < j:
                 pairs.append({"a": a, "b": b, **cell})
         matrix.append(row)
-    adjusted = any(getattr(c, "adjusted", False) for c in tests.values())
+    adjusted = any(c.adjusted for c in tests.values())
     return {
         "metric": metric,
         "label": metric_label(metric),
@@ -544,19 +544,15 @@ def sampling(run: Run) -> dict[str, Any] | None:
                 "mean_sd": mean_sd,
                 "noise": noise,
                 "text": (
-                    f"{s}: {label_of(metric)} varies by {_plain(metric, mean_sd)}{_unit(metric)} between samples of "
-                    f"one document (mean SD over {n} samples); over {sd.size:,} documents, sampling alone moves its "
-                    f"mean by about ±{_plain(metric, noise)}{_unit(metric)} (1 SE)."
+                    f"{s}: {metric_label(metric)} varies by {_plain(metric, mean_sd)}{_unit(metric)} between "
+                    f"samples of one document (mean SD over {n} samples); over {sd.size:,} documents, sampling "
+                    f"alone moves its mean by about ±{_plain(metric, noise)}{_unit(metric)} (1 SE)."
                 ),
             }
         )
     if not rows:
         return None
-    return {"rows": rows, "metric": metric, "label": label_of(metric)}
-
-
-def label_of(metric: str) -> str:
-    return metric_label(metric)
+    return {"rows": rows, "metric": metric, "label": metric_label(metric)}
 
 
 # --- groups ------------------------------------------------------------------------------------

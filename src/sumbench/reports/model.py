@@ -149,11 +149,9 @@ def short_label(label: str, limit: int = 20) -> str:
 def _own_cell(run: Run, system: str, metric: str) -> dict[str, Any] | None:
     """The mean over the system's own scored documents, when it differs from the common-set mean."""
     agg = run.aggregate(system, metric)
-    own = getattr(agg, "own_mean", None) if agg is not None else None
-    own_n = getattr(agg, "own_n", None) if agg is not None else None
-    if own is None or not math.isfinite(own) or own_n is None or own_n == agg.n:  # type: ignore[union-attr]
+    if agg is None or not math.isfinite(agg.own_mean) or agg.own_n == agg.n:
         return None
-    return {"metric": metric, "mean": own, "n": own_n, "text": fmt(metric, own)}
+    return {"metric": metric, "mean": agg.own_mean, "n": agg.own_n, "text": fmt(metric, agg.own_mean)}
 
 
 def leaderboard(run: Run) -> dict[str, Any]:
