@@ -70,30 +70,21 @@ class SummaryCache:
 
     def get_many(self, key: str, text_hashes: Iterable[str]) -> dict[str, str]:
         """Cached summaries of the given documents (by text hash) for one summarizer key."""
-        hashes = list(dict.fromkeys(text_hashes))
-        found: dict[str, str] = {}
-        for start in range(0, len(hashes), 500):
-            chunk = hashes[start : start + 500]
-            rows = self._connection.execute(
-                f"SELECT text_hash, summary FROM summaries WHERE summarizer_key = ? "
-                f"AND text_hash IN ({','.join('?' * len(chunk))})",
-                (key, *chunk),
-            )
-            found.update(rows.fetchall())
-        return found
+        return {h: summary for h, (summary, _) in self.get_entries(key, text_hashes).items()}
 
-    def get_meta(self, key: str, text_hashes: Iterable[str]) -> dict[str, dict[str, Any]]:
-        """How the cached summaries were made (tokens, latency, ...), for those that recorded it."""
+    def get_entries(self, key: str, text_hashes: Iterable[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+        """Cached summaries of the given documents with how each was made (tokens, latency, ...; empty
+        when it recorded nothing), read in one query per 500 documents."""
         hashes = list(dict.fromkeys(text_hashes))
-        found: dict[str, dict[str, Any]] = {}
+        found: dict[str, tuple[str, dict[str, Any]]] = {}
         for start in range(0, len(hashes), 500):
             chunk = hashes[start : start + 500]
             rows = self._connection.execute(
-                f"SELECT text_hash, meta FROM summaries WHERE summarizer_key = ? AND meta IS NOT NULL "
+                f"SELECT text_hash, summary, meta FROM summaries WHERE summarizer_key = ? "
                 f"AND text_hash IN ({','.join('?' * len(chunk))})",
                 (key, *chunk),
             )
-            found.update((h, json.loads(m)) for h, m in rows.fetchall())
+            found.update((h, (summary, json.loads(meta) if meta else {})) for h, summary, meta in rows.fetchall())
         return found
 
     def put_many(self, key: str, items: Iterable[tuple[str, str] | tuple[str, str, dict[str, Any] | None]]) -> None:

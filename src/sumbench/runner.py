@@ -382,10 +382,9 @@ class _RunState:
             except ValueError as exc:
                 raise RunError(f"summarizer {label!r} refused the corpus: {exc}") from exc
             hashes = (d.text_hash for d in chunk)
-            cached.append(self.cache.get_many(summarizer.cache_key, hashes) if plugin.cacheable else {})
-            cached_meta.append(
-                self.cache.get_meta(summarizer.cache_key, list(cached[u])) if plugin.cacheable and cached[u] else {}
-            )
+            entries = self.cache.get_entries(summarizer.cache_key, hashes) if plugin.cacheable else {}
+            cached.append({h: text for h, (text, _) in entries.items()})
+            cached_meta.append({h: meta for h, (_, meta) in entries.items()})
             todo = [d for d in chunk if d.text_hash not in cached[u]]
             if summarizer.sample == 0:
                 self.ticks[label](len(chunk) - len(todo))
