@@ -24,6 +24,7 @@ from .drilldown import (  # re-exported: the drill-down lives in drilldown.py
     highlight,
     reference_ngrams,
 )
+from .findings import common_count, length_flag, tied_with_best
 from .verdicts import is_close_call, is_significant, verdict
 
 __all__ = [
@@ -161,8 +162,6 @@ def leaderboard(run: Run) -> dict[str, Any]:
     per column; ``tied`` the candidates the tests cannot tell from it (:func:`.findings.tied_with_best`).
     Each row has its role, coverage (documents scored / corpus), own-document means when coverage is
     partial, and flags (coverage, length, junk)."""
-    from .findings import length_flag, tied_with_best
-
     metrics = list(run.f_metrics)  # the length-matched scores are beside the raw ones in "Length and junk"
     primary = run.primary_metric
     bw = best_worst(run)
@@ -216,8 +215,6 @@ def leaderboard(run: Run) -> dict[str, Any]:
             cell = r["cells"][k]
             cell["best"] = cell["mean"] == top
             cell["tied"] = not cell["best"] and r["system"] in tied
-    from .findings import common_count
-
     return {
         "metrics": metrics,
         "labels": [metric_label(m) for m in metrics],
