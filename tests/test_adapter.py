@@ -131,12 +131,13 @@ def test_two_distributions_registering_one_name_is_an_error_naming_both(tmp_path
 
 
 def test_no_module_but_the_adapter_looks_up_hooks_with_getattr():
-    """Optional hooks are found in one place: no other module calls getattr/hasattr with a hook name."""
+    """Optional hooks are found in one place per kind of plugin (the summarizer adapter; for metrics, their
+    registry): no other module calls getattr/hasattr with a hook name."""
     hooks = {"summarize_batch", "prepare", "train", "fingerprint", "validate", "cacheable", "version"}
     root = Path(sumbench.__file__).parent
     offenders = []
     for path in root.rglob("*.py"):
-        if path.name == "adapter.py":
+        if path.name == "adapter.py" or path.relative_to(root).as_posix() == "scoring/registry.py":
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (

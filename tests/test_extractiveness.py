@@ -133,7 +133,6 @@ def test_score_summaries_analyses_each_document_once_and_keeps_the_order(monkeyp
     from sumbench.records import Document, Summary
     from sumbench.scoring import metrics
     from sumbench.scoring.lengths import length_stats
-    from sumbench.scoring.rouge import RougeScorer
     from sumbench.text import split_sentences
 
     def doc(i, text, refs):
@@ -160,8 +159,9 @@ def test_score_summaries_analyses_each_document_once_and_keeps_the_order(monkeyp
     built = []
     real = metrics.Article
     monkeypatch.setattr(metrics, "Article", lambda text: built.append(text) or real(text))
-    scorer = RougeScorer(["rouge1", "rougeLsum"], use_stemmer=True, lsum_split="splitter")
-    rows, failures = metrics.score_summaries(docs, summaries, scorer)
+    rouge_metric = metrics.Rouge(["rouge1", "rougeLsum"], use_stemmer=True, lsum_split="splitter")
+    scorer = rouge_metric.scorer
+    rows, failures = metrics.score_summaries(docs, summaries, metrics.standard_metrics(rouge_metric))
     assert failures == []
     assert sorted(built) == sorted(d.text for d in docs.values())  # one article analysis per document
     assert [(r.doc_id, r.system) for r in rows] == [(s.doc_id, s.system) for s in summaries]

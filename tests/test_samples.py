@@ -49,7 +49,7 @@ def test_scores_are_means_over_samples_with_their_spread(suite_file, tmp_path):
 
     docs = {d.id: Document(d.id, d.text, tuple(split_sentences(d.text)), d.references) for d in run.documents}
     per_sample = [Summary(r["doc_id"], "x", r["summary"]) for r in rows if r["system"] == "rnd" and r["doc_id"] == "n1"]
-    scored, _ = score_summaries(docs, per_sample, resolve_suite(_suite(suite_file, 3)).scorer)
+    scored, _ = score_summaries(docs, per_sample, resolve_suite(_suite(suite_file, 3)).scoring_metrics)
     values = [r.values["rouge2_f"] for r in scored]
     assert run.scores.by_doc("rnd", "rouge2_f")["n1"] == pytest.approx(np.mean(values))
     sd = run.scores.by_doc("rnd", "sample_sd")["n1"]

@@ -13,7 +13,7 @@ import inspect
 import math
 import sys
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -81,11 +81,17 @@ EXIT_OK, EXIT_BUG, EXIT_USER_ERROR, EXIT_SYSTEMS_FAILED, EXIT_INTERRUPTED = 0, 1
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from sumbench.suite import load_suite
+
+    return _run_loaded(args, load_suite(args.suite or _default_suite()))
+
+
+def _run_loaded(args: argparse.Namespace, suite: Any, after: Callable[[Path], None] | None = None) -> int:
     from sumbench.runner import RunInterrupted, run_suite
-    from sumbench.suite import load_suite, resolve_suite, with_overrides
+    from sumbench.suite import resolve_suite, with_overrides
 
     suite = with_overrides(
-        load_suite(args.suite or _default_suite()),
+        suite,
         limit=args.limit,
         sample=args.sample,
         seed=args.seed,
@@ -112,6 +118,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     render_report(result.run_dir)  # after the progress display has stopped (its thread would slow figures)
     _print_summary(console, result)
+    if after is not None:
+        after(result.run_dir)
     failed = result.failed_systems(suite.run.max_failure_rate)
     if failed:
         limit = suite.run.max_failure_rate
@@ -259,6 +267,111 @@ def cmd_summarize(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_meta_eval(args: argparse.Namespace) -> int:
+    """``sumbench meta-eval SUITE`` runs a suite with a ``[meta_eval]`` table (as ``sumbench run``);
+    ``sumbench meta-eval RUN_DIR --judgments FILE`` correlates an existing run with judgments."""
+    from dataclasses import replace
+
+    from sumbench.metaeval import meta_evaluate_folder
+    from sumbench.reports import render_report
+    from sumbench.runfolder import MANIFEST
+    from sumbench.suite import MetaEvalConfig, load_suite, resolve_judgments_source
+
+    target = Path(args.target)
+    overrides: dict[str, Any] = {}
+    if args.dimensions:
+        overrides["dimensions"] = tuple(args.dimensions)
+    if args.metrics:
+        overrides["metrics"] = tuple(args.metrics)
+    if args.samples is not None:
+        if args.samples < 1:
+            raise CliError("--samples must be at least 1")
+        overrides["samples"] = args.samples
+    if args.resample:
+        overrides["resample"] = args.resample
+    if args.test:
+        overrides["test"] = args.test
+    if target.is_dir():
+        if not (target / MANIFEST).is_file():
+            raise CliError(f"{target}: not a sumbench run folder (no {MANIFEST})")
+        if args.judgments:
+            config = MetaEvalConfig(judgments=resolve_judgments_source(args.judgments, Path.cwd()))
+        else:
+            config = _run_meta_eval_config(target)
+        meta = meta_evaluate_folder(target, replace(config, **overrides), seed=args.seed)
+        render_report(target)
+        _print_meta_eval(meta)
+        print(target)
+        return EXIT_OK
+    if not target.is_file():
+        raise CliError(f"{target}: neither a suite file nor a run folder")
+    suite = load_suite(target)
+    if args.judgments:
+        suite = replace(suite, meta_eval=MetaEvalConfig(judgments=resolve_judgments_source(args.judgments, Path.cwd())))
+    if suite.meta_eval is None:
+        raise CliError(f"{target}: no [meta_eval] table; add one or give --judgments FILE")
+    suite = replace(suite, meta_eval=replace(suite.meta_eval, **overrides))
+    args.suite = None
+    return _run_loaded(args, suite, after=_print_meta_eval_of)
+
+
+def _run_meta_eval_config(run_dir: Path) -> Any:
+    """The ``[meta_eval]`` table of the suite a run folder was made with (its manifest keeps it)."""
+    from sumbench.runfolder import load_run
+    from sumbench.suite import MetaEvalConfig
+
+    suite = load_run(run_dir, keep_documents=()).manifest.suite
+    table = suite.get("meta_eval") if isinstance(suite, Mapping) else None
+    if not table:
+        raise CliError(f"{run_dir}: the run's suite has no [meta_eval] table; give --judgments FILE")
+    fields: dict[str, Any] = {k: tuple(v) if isinstance(v, (list, tuple)) else v for k, v in dict(table).items()}
+    return MetaEvalConfig(**fields)
+
+
+def _print_meta_eval_of(run_dir: Path) -> None:
+    from sumbench.runfolder import read_meta_eval
+
+    meta = read_meta_eval(run_dir)
+    if meta is not None:
+        _print_meta_eval(meta)
+
+
+def _r(value: float) -> str:
+    """A correlation in two decimals without the leading zero (``.14``, ``-.05``; ``nan`` as –)."""
+    if value != value:
+        return "–"
+    return f"{value:.2f}".replace("0.", ".", 1)
+
+
+def _print_meta_eval(meta: Any) -> None:
+    """The compared metrics' correlations with each dimension, one line per metric and level."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = _stderr_console()
+    coefficient = "kendall" if "kendall" in meta.coefficients else meta.coefficients[0]
+    for level in meta.levels:
+        table = Table(
+            title=f"{level} level, {coefficient} (with {meta.confidence:.0%} CI)", box=None, title_justify="left"
+        )
+        table.add_column("metric")
+        for dimension in meta.dimensions:
+            table.add_column(dimension, justify="right")
+        for metric in meta.compared or meta.metrics:
+            cells = []
+            for dimension in meta.dimensions:
+                c = meta.correlation(metric, dimension, level, coefficient)
+                cells.append("–" if c is None or c.value != c.value else f"{_r(c.value)} [{_r(c.low)}, {_r(c.high)}]")
+            table.add_row(escape(metric), *cells)
+        console.print(table)
+    for d in meta.detectors:
+        if d.metric == "unsupported_facts":
+            console.print(
+                f"{d.metric} as a detector of {d.dimension} < {d.threshold:g}: ROC AUC {d.auc:.3f} "
+                f"[{d.auc_low:.3f}, {d.auc_high:.3f}], point-biserial r {d.point_biserial:.3f} (n = {d.n})"
+            )
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from sumbench.reports import render_report
 
@@ -331,6 +444,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--force", action="store_true", help="replace the run folder --out if it exists")
     run.set_defaults(func=cmd_run)
+
+    meta = sub.add_parser(
+        "meta-eval",
+        parents=[common],
+        help="correlate metrics with human judgments: a suite with [meta_eval], or a run folder and --judgments",
+    )
+    meta.add_argument("target", help="a suite TOML file with a [meta_eval] table, or a run folder")
+    meta.add_argument(
+        "--judgments",
+        help="human judgments: bundled name (summeval, frank, newsroom), JSONL/CSV/Parquet file, hf:NAME, hf-disk:DIR",
+    )
+    meta.add_argument("--dimensions", nargs="+", metavar="DIM", help="human dimensions to use (default: all)")
+    meta.add_argument("--metrics", nargs="+", metavar="COLUMN", help="score columns to correlate (default: all)")
+    meta.add_argument("--samples", type=int, help="bootstrap resamples (default: the suite's, 1000)")
+    meta.add_argument("--resample", choices=("documents", "systems", "both"), help="what the bootstrap resamples")
+    meta.add_argument("--test", choices=("bootstrap", "permutation"), help="paired test between metrics")
+    meta.add_argument("--seed", type=int, help="seed (default: the suite's / the run's)")
+    for flag, kwargs in (
+        ("--out", {"help": "run folder to write (suite target)"}),
+        ("--limit", {"type": int, "help": "use only the first N documents (suite target)"}),
+        ("--sample", {"type": int, "metavar": "N", "help": "a seeded sample of N documents (suite target)"}),
+        ("--cache", {"help": "summary cache file (suite target)"}),
+        ("--jobs", {"type": int, "help": "worker processes (suite target)"}),
+    ):
+        meta.add_argument(flag, **kwargs)
+    meta.add_argument("--no-cache", action="store_true", help="neither read nor write the summary cache")
+    meta.add_argument("--quiet", action="store_true", help="no progress bars")
+    meta.add_argument("--force", action="store_true", help="replace the run folder --out if it exists")
+    meta.set_defaults(func=cmd_meta_eval, executor=None)
 
     listing = sub.add_parser("list", parents=[common], help="registered summarizers with parameters; bundled corpora")
     listing.add_argument("suite", nargs="?", help="a suite: list its summarizers with their final parameters")

@@ -108,13 +108,7 @@ def run_summarize(suite: ResolvedSuite, task: SummarizeTask, tick: Callable[[int
 
 
 def run_score(suite: ResolvedSuite, task: ScoreTask) -> ScoreResult:
-    return score_summaries(
-        {d.id: d for d in task.docs},
-        task.summaries,
-        suite.scorer,
-        suite.config.scoring.length_matched,
-        suite.accounting,
-    )
+    return score_summaries({d.id: d for d in task.docs}, task.summaries, suite.scoring_metrics, suite.accounting)
 
 
 class InProcess:

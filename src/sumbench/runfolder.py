@@ -30,7 +30,7 @@ import os
 import tempfile
 from array import array
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import IO, Any
@@ -69,6 +69,7 @@ SUMMARIES = "summaries.jsonl"
 SCORES = "scores.csv"
 AGGREGATES = "aggregates.json"
 SIGNIFICANCE = "significance.json"
+META_EVAL = "meta_eval.json"
 FAILURES = "failures.jsonl"
 
 
@@ -408,8 +409,12 @@ class Manifest:
     #: Documents in the common set (scored for every system with a scored document); -1: not recorded
     #: (older run folders: count ``ScoreTable.common_documents()``).
     common_documents: int = -1
+    #: Each metric's signature by name (``rouge``, ``lengths``, ``extractiveness``, ``bertscore``, ...):
+    #: every setting its numbers depend on. Empty in run folders from before the metric plugin point.
+    metric_signatures: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "metric_signatures", _frozen(self.metric_signatures))
         object.__setattr__(self, "suite", _frozen(self.suite))
         object.__setattr__(self, "versions", _frozen(self.versions))
         object.__setattr__(self, "systems", tuple(self.systems))
@@ -433,6 +438,7 @@ class Manifest:
             "versions": dict(self.versions),
             "corpus": self.corpus.to_json(),
             "rouge_signature": self.rouge_signature,
+            "metric_signatures": dict(self.metric_signatures),
             "text_pipeline": self.text_pipeline,
             "systems": [s.to_json() for s in self.systems],
             "metrics": list(self.metrics),
@@ -493,6 +499,7 @@ class Manifest:
             versions={str(k): str(v) for k, v in f.table("versions", {}).items()},
             corpus=CorpusInfo.from_json(_Fields(f.path, f.table("corpus"), entry="corpus: ")),
             rouge_signature=f.text("rouge_signature", "?"),
+            metric_signatures={str(k): str(v) for k, v in f.table("metric_signatures", {}).items()},
             systems=tuple(systems),
             metrics=metrics,
             primary_metric=primary,
@@ -989,6 +996,266 @@ class _LengthCounter:
         )
 
 
+# --- meta_eval.json -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class CorrelationEntry:
+    """How one metric correlates with one human dimension at one level, by one coefficient, with its
+    bootstrap interval; ``n_units``: documents (summary level), systems (system level) or summaries
+    (global) used; ``n_skipped``: documents left out at summary level (constant or too few systems)."""
+
+    metric: str
+    dimension: str
+    level: str
+    coefficient: str
+    value: float
+    low: float
+    high: float
+    n_units: int
+    n_skipped: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "metric": self.metric,
+            "dimension": self.dimension,
+            "level": self.level,
+            "coefficient": self.coefficient,
+            "value": _num_out(self.value),
+            "low": _num_out(self.low),
+            "high": _num_out(self.high),
+            "n_units": self.n_units,
+            "n_skipped": self.n_skipped,
+        }
+
+    @classmethod
+    def from_json(cls, f: _Fields) -> CorrelationEntry:
+        return cls(
+            f.text("metric"),
+            f.text("dimension"),
+            f.text("level"),
+            f.text("coefficient"),
+            f.number("value"),
+            f.number("low"),
+            f.number("high"),
+            f.integer("n_units"),
+            f.integer("n_skipped", 0),
+        )
+
+
+@dataclass(frozen=True)
+class MetricTest:
+    """Whether metric ``a`` correlates with ``dimension`` better than metric ``b`` (same level and
+    coefficient): the difference r(a) - r(b), its interval (NaN for a permutation or Williams test), the
+    two-sided p and the Holm-adjusted p over the pairs of one (dimension, level, coefficient)."""
+
+    dimension: str
+    level: str
+    coefficient: str
+    a: str
+    b: str
+    difference: float
+    low: float
+    high: float
+    p_value: float
+    p_adjusted: float
+    method: str
+    n_samples: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "dimension": self.dimension,
+            "level": self.level,
+            "coefficient": self.coefficient,
+            "a": self.a,
+            "b": self.b,
+            "difference": _num_out(self.difference),
+            "low": _num_out(self.low),
+            "high": _num_out(self.high),
+            "p_value": _num_out(self.p_value),
+            "p_adjusted": _num_out(self.p_adjusted),
+            "method": self.method,
+            "n_samples": self.n_samples,
+        }
+
+    @classmethod
+    def from_json(cls, f: _Fields) -> MetricTest:
+        return cls(
+            f.text("dimension"),
+            f.text("level"),
+            f.text("coefficient"),
+            f.text("a"),
+            f.text("b"),
+            f.number("difference"),
+            f.number("low"),
+            f.number("high"),
+            f.number("p_value"),
+            f.number("p_adjusted"),
+            f.text("method"),
+            f.integer("n_samples"),
+        )
+
+
+@dataclass(frozen=True)
+class DetectorEntry:
+    """A metric validated as a detector of a binary human label (``dimension`` below ``threshold``: the
+    summary has an error): ROC AUC and point-biserial correlation with bootstrap intervals. The AUC is
+    of "higher metric value = error"; ``n``/``n_positive``: summaries used / with an error."""
+
+    metric: str
+    dimension: str
+    threshold: float
+    auc: float
+    auc_low: float
+    auc_high: float
+    point_biserial: float
+    pb_low: float
+    pb_high: float
+    n: int
+    n_positive: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: (_num_out(v) if isinstance(v, float) else v) for k, v in asdict(self).items()}
+
+    @classmethod
+    def from_json(cls, f: _Fields) -> DetectorEntry:
+        return cls(
+            f.text("metric"),
+            f.text("dimension"),
+            f.number("threshold"),
+            f.number("auc"),
+            f.number("auc_low"),
+            f.number("auc_high"),
+            f.number("point_biserial"),
+            f.number("pb_low"),
+            f.number("pb_high"),
+            f.integer("n"),
+            f.integer("n_positive"),
+        )
+
+
+@dataclass(frozen=True)
+class MetaEvaluation:
+    """``meta_eval.json``: the run's metrics correlated with human judgments of the same summaries.
+
+    ``signature`` names everything the numbers depend on (judgments fingerprint, levels, coefficients,
+    resampling, samples, confidence, seed). ``matched``: judged summaries with a score row in the run;
+    ``unmatched``: judged summaries without one (failed, or not in the corpus). ``system_means``: per
+    system, the mean of every compared metric and human dimension over the matched summaries (the
+    scatter plots' points)."""
+
+    judgments: str
+    fingerprint: str
+    signature: str
+    dimensions: tuple[str, ...]
+    metrics: tuple[str, ...]
+    compared: tuple[str, ...]
+    levels: tuple[str, ...]
+    coefficients: tuple[str, ...]
+    resample: str
+    test: str
+    samples: int
+    confidence: float
+    seed: int
+    systems: tuple[str, ...]
+    documents: int
+    matched: int
+    unmatched: int
+    correlations: tuple[CorrelationEntry, ...]
+    tests: tuple[MetricTest, ...] = ()
+    detectors: tuple[DetectorEntry, ...] = ()
+    system_means: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "system_means", _frozen({k: _frozen(v) for k, v in self.system_means.items()}))
+
+    def correlation(self, metric: str, dimension: str, level: str, coefficient: str) -> CorrelationEntry | None:
+        for c in self.correlations:
+            if (c.metric, c.dimension, c.level, c.coefficient) == (metric, dimension, level, coefficient):
+                return c
+        return None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "judgments": self.judgments,
+            "fingerprint": self.fingerprint,
+            "signature": self.signature,
+            "dimensions": list(self.dimensions),
+            "metrics": list(self.metrics),
+            "compared": list(self.compared),
+            "levels": list(self.levels),
+            "coefficients": list(self.coefficients),
+            "resample": self.resample,
+            "test": self.test,
+            "samples": self.samples,
+            "confidence": self.confidence,
+            "seed": self.seed,
+            "systems": list(self.systems),
+            "documents": self.documents,
+            "matched": self.matched,
+            "unmatched": self.unmatched,
+            "correlations": [c.to_json() for c in self.correlations],
+            "tests": [t.to_json() for t in self.tests],
+            "detectors": [d.to_json() for d in self.detectors],
+            "system_means": {k: {m: _num_out(v) for m, v in row.items()} for k, row in self.system_means.items()},
+        }
+
+    @classmethod
+    def from_json(cls, path: Path, data: Mapping[str, Any]) -> MetaEvaluation:
+        f = _Fields(path, data)
+
+        def entries(key: str) -> Iterator[_Fields]:
+            items = f.get(key, [])
+            if not isinstance(items, list):
+                raise f.fail(f"field {key!r} should be a list")
+            for k, item in enumerate(items):
+                if not isinstance(item, Mapping):
+                    raise f.fail(f"{key}[{k}] should be an object")
+                yield _Fields(path, item, entry=f"{key}[{k}]: ")
+
+        means: dict[str, dict[str, float]] = {}
+        for system, row in f.table("system_means", {}).items():
+            if not isinstance(row, Mapping):
+                raise f.fail(f"system_means[{system!r}] should be an object")
+            means[str(system)] = {str(k): math.nan if v is None else float(v) for k, v in row.items()}
+        return cls(
+            judgments=f.text("judgments"),
+            fingerprint=f.text("fingerprint"),
+            signature=f.text("signature"),
+            dimensions=f.texts("dimensions"),
+            metrics=f.texts("metrics"),
+            compared=f.texts("compared", ()),
+            levels=f.texts("levels"),
+            coefficients=f.texts("coefficients"),
+            resample=f.text("resample"),
+            test=f.text("test"),
+            samples=f.integer("samples"),
+            confidence=f.number("confidence"),
+            seed=f.integer("seed"),
+            systems=f.texts("systems"),
+            documents=f.integer("documents"),
+            matched=f.integer("matched"),
+            unmatched=f.integer("unmatched", 0),
+            correlations=tuple(CorrelationEntry.from_json(e) for e in entries("correlations")),
+            tests=tuple(MetricTest.from_json(e) for e in entries("tests")),
+            detectors=tuple(DetectorEntry.from_json(e) for e in entries("detectors")),
+            system_means=means,
+        )
+
+
+def write_meta_eval(root: str | Path, meta: MetaEvaluation) -> Path:
+    """Write ``meta_eval.json`` into the run folder ``root`` (atomically)."""
+    path = Path(root) / META_EVAL
+    _write_json(path, meta.to_json())
+    return path
+
+
+def read_meta_eval(root: str | Path) -> MetaEvaluation | None:
+    """The run folder's ``meta_eval.json``, or None when it has none."""
+    path = Path(root) / META_EVAL
+    if not path.exists():
+        return None
+    return MetaEvaluation.from_json(path, _read_json(path, dict))
+
+
 @dataclass(frozen=True)
 class Run:
     """A run folder, read and checked, with the look-ups the reports need.
@@ -1009,6 +1276,8 @@ class Run:
     failures: tuple[Failure, ...] = ()
     #: Lengths of every document, counted while reading; None when ``documents`` holds them all.
     text_lengths: TextLengths | None = field(default=None, compare=False)
+    #: ``meta_eval.json`` when the run was meta-evaluated against human judgments, else None.
+    meta_eval: MetaEvaluation | None = None
     _doc_index: dict[str, DocumentEntry] = field(init=False, default_factory=dict, repr=False, compare=False)
     _summary_index: dict[tuple[str, str], Summary] = field(init=False, default_factory=dict, repr=False, compare=False)
     _agg_index: dict[tuple[str, str], Aggregate] = field(init=False, default_factory=dict, repr=False, compare=False)
@@ -1200,7 +1469,10 @@ def load_run(path: str | Path, keep_documents: KeepDocuments | None = None) -> R
         s for s in (_summary_from(f) for f in _read_jsonl(root / SUMMARIES)) if kept is None or s.doc_id in kept
     ]
     lengths = counter.lengths() if counter is not None else None
-    return Run(root, manifest, tuple(documents), tuple(summaries), scores, aggregates, comparisons, failures, lengths)
+    meta = read_meta_eval(root)
+    return Run(
+        root, manifest, tuple(documents), tuple(summaries), scores, aggregates, comparisons, failures, lengths, meta
+    )
 
 
 def write_run(

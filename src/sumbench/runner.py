@@ -240,6 +240,7 @@ def run_suite(
             stream.name, stream.source, stream.fingerprint, stream.documents_seen, stream.references_per_document
         ),
         rouge_signature=resolved.signature,
+        metric_signatures=resolved.metric_signatures,
         systems=tuple(s.entry() for s in systems),
         metrics=resolved.metrics,
         primary_metric=resolved.primary_metric,
@@ -256,6 +257,10 @@ def run_suite(
     )
     writer.add_failures(failures)
     writer.finish(manifest, aggregates, comparisons)
+    if config.meta_eval is not None:  # correlations with the human judgments of these summaries
+        from sumbench.metaeval import meta_evaluate_folder
+
+        meta_evaluate_folder(run_dir, config.meta_eval, seed=config.seed)
     if render:
         from sumbench.reports import render_report
 

@@ -30,7 +30,9 @@ from sumbench.cache import summarizer_key
 from sumbench.errors import PluginError, SuiteError
 from sumbench.records import ROLES
 from sumbench.runfolder import default_primary_metric
-from sumbench.scoring.metrics import metric_columns
+from sumbench.scoring.base import Metric
+from sumbench.scoring.metrics import ACCOUNTING_COLUMNS, Rouge, standard_metrics
+from sumbench.scoring.registry import build_metric
 from sumbench.scoring.rouge import RougeScorer
 from sumbench.summarizers.adapter import Plugin
 from sumbench.summarizers.registry import build_plugin, parameters, resolve
@@ -41,6 +43,8 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 __all__ = [
+    "MetaEvalConfig",
+    "MetricConfig",
     "ConfiguredSummarizer",
     "configure_summarizer",
     "CorpusConfig",
@@ -133,6 +137,55 @@ class ScoringConfig:
 
 
 @dataclass(frozen=True)
+class MetricConfig:
+    """One ``[[metrics]]`` table: a metric beyond the standard ones (ROUGE from ``[scoring]``, lengths,
+    extractiveness), by registered name, ``module:Class`` or ``file.py:Class``, with its parameters."""
+
+    use: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+#: The levels, coefficients, resampling modes and paired tests a ``[meta_eval]`` table may name
+#: (:mod:`sumbench.scoring.correlation` defines them).
+META_LEVELS = ("summary", "system", "global")
+META_COEFFICIENTS = ("kendall", "spearman", "pearson")
+META_RESAMPLE = ("documents", "systems", "both")
+META_TESTS = ("bootstrap", "permutation")
+
+
+@dataclass(frozen=True)
+class MetaEvalConfig:
+    """``[meta_eval]``: correlate the run's metrics with human judgments of the same summaries.
+
+    ``judgments``: a bundled judgments name (``summeval``, ``frank``, ``newsroom``), a JSONL/CSV/Parquet
+    file (relative to the suite), ``hf:NAME`` or ``hf-disk:DIR`` (a Hugging Face dataset). When the suite
+    has no ``[[summarizers]]``, every system of the judgments becomes a ``precomputed`` summarizer of its
+    own summaries. ``dimensions``/``metrics``: which human scores and which score columns (empty: all;
+    metrics default to every column but accounting ones). ``compare``: the metrics tested against each
+    other (empty: the ROUGE F columns and the added metrics' headline columns). ``error_dimension`` with
+    ``error_below``: a binary label (score below the threshold = the summary has an error) against which
+    every metric is validated as a detector (ROC AUC, point-biserial)."""
+
+    judgments: str
+    id_field: str = "id"
+    system_field: str = "system"
+    summary_field: str = "system_summary"
+    scores_field: str | None = "human_scores"
+    split: str | None = None
+    dimensions: tuple[str, ...] = ()
+    metrics: tuple[str, ...] = ()
+    compare: tuple[str, ...] = ()
+    levels: tuple[str, ...] = META_LEVELS
+    coefficients: tuple[str, ...] = META_COEFFICIENTS
+    resample: str = "both"
+    test: str = "bootstrap"
+    samples: int = 1000
+    confidence: float = 0.95
+    error_dimension: str | None = None
+    error_below: float = 1.0
+
+
+@dataclass(frozen=True)
 class ReportConfig:
     """How the reports judge what they show (``[report]``); none of it changes a score.
 
@@ -154,6 +207,8 @@ class SuiteConfig:
     baseline: str | None = None
     run: RunConfig = field(default_factory=RunConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
+    metrics: tuple[MetricConfig, ...] = ()
+    meta_eval: MetaEvalConfig | None = None
 
     @property
     def base_dir(self) -> Path:
@@ -166,7 +221,7 @@ class SuiteConfig:
         return data
 
 
-_TOP_KEYS = {"name", "seed", "baseline", "corpus", "summarizers", "scoring", "run", "report"}
+_TOP_KEYS = {"name", "seed", "baseline", "corpus", "summarizers", "scoring", "run", "report", "metrics", "meta_eval"}
 _PATH_PARAM_SUFFIXES = ("_file", "_path", "_dir")
 
 
@@ -192,7 +247,12 @@ def parse_suite(data: dict[str, Any], path: Path | None = None) -> SuiteConfig:
     seed = data.get("seed", 0)
     _expect(seed, int, where, "seed")
     corpus = _corpus(data.get("corpus", {}), where, base_dir)
-    summarizers = _summarizers(data.get("summarizers"), where, base_dir)
+    meta_eval = _meta_eval(data["meta_eval"], where, base_dir) if "meta_eval" in data else None
+    tables = data.get("summarizers")
+    if not tables and meta_eval is not None:
+        tables = _judged_summarizers(meta_eval, where, base_dir)
+    summarizers = _summarizers(tables, where, base_dir)
+    metrics = _metrics(data.get("metrics", []), where, base_dir)
     scoring = _scoring(data.get("scoring", {}), where)
     run = _run(data.get("run", {}), where)
     report = _report(data.get("report", {}), where)
@@ -205,7 +265,124 @@ def parse_suite(data: dict[str, Any], path: Path | None = None) -> SuiteConfig:
         chosen = next(s for s in summarizers if s.label == baseline)
         if chosen.role not in (None, "baseline"):
             raise SuiteError(f"{where}: baseline {baseline!r} has role {chosen.role!r}; a baseline cannot be a bound")
-    return SuiteConfig(name, seed, corpus, summarizers, scoring, path, baseline, run, report)
+    return SuiteConfig(name, seed, corpus, summarizers, scoring, path, baseline, run, report, metrics, meta_eval)
+
+
+def _metrics(tables: Any, where: str, base_dir: Path) -> tuple[MetricConfig, ...]:
+    _expect(tables, list, where, "[[metrics]]")
+    out: list[MetricConfig] = []
+    for number, table in enumerate(tables, start=1):
+        here = f"[[metrics]] #{number}"
+        _expect(table, dict, where, here)
+        _no_unknown(table, {"use", "params"}, where, f"metrics #{number}")
+        if "use" not in table:
+            raise SuiteError(f"{where}: {here} needs 'use' (a registered metric, module:Class or file.py:Class)")
+        use = table["use"]
+        _expect(use, str, where, f"{here} use")
+        if ":" in use and use.rpartition(":")[0].endswith(".py"):
+            file_part, _, cls = use.rpartition(":")
+            if not Path(file_part).is_absolute():
+                use = f"{(base_dir / file_part).resolve()}:{cls}"
+        params = table.get("params", {})
+        _expect(params, dict, where, f"{here} params")
+        out.append(MetricConfig(use, {k: _resolve_path_param(k, v, base_dir) for k, v in params.items()}))
+    return tuple(out)
+
+
+def _names(value: Any, allowed: tuple[str, ...] | None, where: str, key: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise SuiteError(f"{where}: [meta_eval] {key} must be a list of names")
+    for v in value:
+        if allowed is not None and v not in allowed:
+            close = difflib.get_close_matches(v, allowed, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise SuiteError(f"{where}: [meta_eval] {key}: unknown {v!r}{hint}; known: {', '.join(allowed)}")
+    return tuple(value)
+
+
+def _meta_eval(table: Any, where: str, base_dir: Path) -> MetaEvalConfig:
+    _expect(table, dict, where, "[meta_eval]")
+    _no_unknown(table, set(MetaEvalConfig.__dataclass_fields__), where, "meta_eval")
+    values = dict(table)
+    if "judgments" not in values:
+        raise SuiteError(f'{where}: [meta_eval] needs judgments (e.g. "summeval", or a JSONL file of human scores)')
+    for key in ("judgments", "id_field", "system_field", "summary_field", "scores_field", "split", "error_dimension"):
+        if key in values:
+            _expect(values[key], str, where, f"[meta_eval] {key}")
+    values["judgments"] = resolve_judgments_source(values["judgments"], base_dir)
+    allowed = {"levels": META_LEVELS, "coefficients": META_COEFFICIENTS}
+    for key in ("dimensions", "metrics", "compare", "levels", "coefficients"):
+        if key in values:
+            values[key] = _names(values[key], allowed.get(key), where, key)
+            if not values[key] and key in allowed:
+                raise SuiteError(f"{where}: [meta_eval] {key} must name at least one of {', '.join(allowed[key])}")
+    for key, options in (("resample", META_RESAMPLE), ("test", META_TESTS)):
+        if key in values:
+            _expect(values[key], str, where, f"[meta_eval] {key}")
+            if values[key] not in options:
+                raise SuiteError(f"{where}: [meta_eval] {key} must be one of {', '.join(options)}, not {values[key]!r}")
+    if "samples" in values:
+        _positive(values["samples"], int, where, "[meta_eval] samples")
+    if "confidence" in values:
+        _expect(values["confidence"], (int, float), where, "[meta_eval] confidence")
+        if not 0 < values["confidence"] < 1:
+            raise SuiteError(f"{where}: [meta_eval] confidence must be between 0 and 1, e.g. 0.95")
+    if "error_below" in values:
+        _expect(values["error_below"], (int, float), where, "[meta_eval] error_below")
+        values["error_below"] = float(values["error_below"])
+    return MetaEvalConfig(**values)
+
+
+def resolve_judgments_source(source: str, base_dir: Path) -> str:
+    """A ``[meta_eval] judgments`` value made absolute: a bundled name or ``hf:NAME`` stays, a file (or an
+    ``hf-disk:`` folder) resolves against the suite's folder."""
+    from sumbench.judgments import bundled_judgments
+
+    if source.startswith("hf:") or source in bundled_judgments():
+        return source
+    disk = source.startswith("hf-disk:")
+    candidate = Path(source[len("hf-disk:") :] if disk else source).expanduser()
+    if not candidate.is_absolute():
+        candidate = (base_dir / candidate).resolve()
+    return f"hf-disk:{candidate}" if disk else str(candidate)
+
+
+def _judged_summarizers(meta: MetaEvalConfig, where: str, base_dir: Path) -> list[dict[str, Any]]:
+    """``[[summarizers]]`` tables for a suite that has none but judgments: one ``precomputed`` summarizer
+    per judged system, reading that system's summaries from the judgments (a Hugging Face dataset is
+    written once to a JSONL file in the cache folder, named by its fingerprint)."""
+    from sumbench.errors import CorpusError
+    from sumbench.judgments import load_judgments
+
+    try:
+        judgments = load_judgments(
+            meta.judgments,
+            base_dir=base_dir,
+            id_field=meta.id_field,
+            system_field=meta.system_field,
+            summary_field=meta.summary_field,
+            scores_field=meta.scores_field,
+            split=meta.split,
+        )
+    except CorpusError as exc:
+        raise SuiteError(f"{where}: [meta_eval] judgments: {exc}") from None
+    path = judgments.path
+    fields = {"id_field": meta.id_field, "summary_field": meta.summary_field, "system_field": meta.system_field}
+    if path is None or not path.endswith((".jsonl", ".jsonl.gz", ".csv", ".parquet")):
+        from sumbench.cache import default_cache_path
+
+        target = default_cache_path().parent / "judgments" / f"{judgments.fingerprint}.jsonl"
+        if not target.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            judgments.write_jsonl(target)
+        path = str(target)
+        fields = {"summary_field": "system_summary"}  # what Judgments.write_jsonl writes
+    return [
+        {"use": "precomputed", "label": system, "params": {"file": path, "system": system, **fields}}
+        for system in judgments.systems()
+    ]
 
 
 def _no_unknown(table: dict[str, Any], known: set[str], where: str, table_name: str) -> None:
@@ -570,6 +747,15 @@ class ResolvedSuite:
     #: The extra samples of summarizers with ``samples > 1``: label -> samples 1..N-1 (sample 0 is the
     #: system itself), each labelled ``"<label>#<k>"`` and cached under its own key.
     samples: Mapping[str, tuple[ConfiguredSummarizer, ...]] = field(default_factory=dict)
+    #: Every metric the run scores, in column order: ROUGE (from ``[scoring]``), lengths,
+    #: extractiveness, then each ``[[metrics]]`` table's.
+    scoring_metrics: tuple[Metric, ...] = ()
+
+    @property
+    def metric_signatures(self) -> dict[str, str]:
+        """Each metric's signature by its name (``rouge``, ``lengths``, ... or its ``use``)."""
+        names = ["rouge", "lengths", "extractiveness", *(m.use for m in self.config.metrics)]
+        return {name: metric.signature() for name, metric in zip(names, self.scoring_metrics)}
 
     def configured(self, label: str) -> ConfiguredSummarizer:
         """The summarizer or sample with this exact label."""
@@ -599,10 +785,7 @@ class ResolvedSuite:
     @property
     def signature(self) -> str:
         """The scorer's ROUGE signature, plus the length-matched columns' rule when the suite asks for them."""
-        signature = self.scorer.signature()
-        if self.config.scoring.length_matched:
-            signature += "|length-matched:-l=mean reference words"
-        return signature
+        return self.scoring_metrics[0].signature()
 
     @property
     def baseline(self) -> str | None:
@@ -660,20 +843,40 @@ def resolve_suite(suite: SuiteConfig) -> ResolvedSuite:
             for s in summarizers
         )
     scoring = suite.scoring
+    rouge = Rouge(
+        scoring.rouge_types,
+        use_stemmer=scoring.use_stemmer,
+        multiref=scoring.multiref,
+        lsum_split=scoring.lsum_split,
+        compat=scoring.compat,
+        max_words=scoring.max_words,
+        max_bytes=scoring.max_bytes,
+        length_matched=scoring.length_matched,
+    )
     try:
-        scorer = RougeScorer(
-            list(scoring.rouge_types),
-            use_stemmer=scoring.use_stemmer,
-            compat=scoring.compat,
-            lsum_split=scoring.lsum_split,
-            multiref=scoring.multiref,
-            max_words=scoring.max_words,
-            max_bytes=scoring.max_bytes,
-        )
+        rouge.validate()
     except ValueError as exc:
         raise SuiteError(f"{where}: [scoring] {exc}") from None
+    scoring_metrics: list[Metric] = standard_metrics(rouge)
+    owner = {c: "[scoring]" for m in scoring_metrics for c in m.columns}
+    for number, config in enumerate(suite.metrics, start=1):
+        here = f"{where}: [[metrics]] #{number} ({config.use})"
+        try:
+            metric = build_metric(config.use, config.params, suite.base_dir)
+        except PluginError as exc:
+            raise SuiteError(f"{here}: {exc}") from None
+        for column in metric.columns:
+            if column in owner or column in ACCOUNTING_COLUMNS or column == SAMPLE_SD:
+                raise SuiteError(
+                    f"{here}: column {column!r} is already written by {owner.get(column, 'the run')}; "
+                    "each column must come from one metric"
+                )
+            owner[column] = f"[[metrics]] #{number}"
+        scoring_metrics.append(metric)
     accounting = any(s.plugin.reports_usage for s in summarizers)
-    metrics = tuple(metric_columns(scorer.rouge_types, scoring.length_matched, accounting))
+    metrics = tuple(c for m in scoring_metrics for c in m.columns)
+    if accounting:
+        metrics += ACCOUNTING_COLUMNS
     samples = {s.label: _samples_of(s, suite, where) for s in summarizers if s.config.samples > 1}
     if samples:
         metrics += (SAMPLE_SD,)
@@ -684,7 +887,7 @@ def resolve_suite(suite: SuiteConfig) -> ResolvedSuite:
         raise SuiteError(
             f"{where}: [scoring] primary: {primary!r} is not a scored metric{hint}; scored: {', '.join(metrics)}"
         )
-    return ResolvedSuite(suite, summarizers, scorer, metrics, primary, samples)
+    return ResolvedSuite(suite, summarizers, rouge.scorer, metrics, primary, samples, tuple(scoring_metrics))
 
 
 #: The scores.csv column of a run with samples: the standard deviation of the primary metric between a

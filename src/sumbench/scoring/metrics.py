@@ -1,4 +1,5 @@
-"""Per-document scoring: ROUGE, length and extractiveness values for every (document, system) pair.
+"""Per-document scoring: every metric's values for every (document, system) pair, and the built-in
+metrics (ROUGE, lengths, extractiveness) written against :class:`sumbench.scoring.base.Metric`.
 
 Scoring is kept apart from aggregation: the rows made here are written to ``scores.csv`` and the
 statistics resample them.
@@ -11,10 +12,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from sumbench.records import Document, DocumentScores, Failure, Summary
+from sumbench.scoring.base import Metric, MetricItem, MetricResult
 from sumbench.scoring.extractiveness import EXTRACTIVENESS_COLUMNS, Article, extractiveness
-from sumbench.scoring.lengths import LENGTH_COLUMNS, DocumentLengths, document_lengths, length_stats
+from sumbench.scoring.lengths import LENGTH_COLUMNS, DocumentLengths, length_stats
 from sumbench.scoring.quality import answer_kind
-from sumbench.scoring.rouge import truncate_text
+from sumbench.scoring.rouge import RougeScorer, truncate_text
+from sumbench.text import words
 
 
 def rouge_columns(rouge_types: Sequence[str]) -> list[str]:
@@ -38,13 +41,6 @@ def length_matched_columns(rouge_types: Sequence[str]) -> list[str]:
 ACCOUNTING_COLUMNS = ("prompt_tokens", "completion_tokens", "latency_s", "cost_usd", "answered")
 
 
-def metric_columns(rouge_types: Sequence[str], length_matched: bool = False, accounting: bool = False) -> list[str]:
-    """Every per-document column of ``scores.csv`` after ``doc_id`` and ``system``."""
-    extra = length_matched_columns(rouge_types) if length_matched else []
-    usage = list(ACCOUNTING_COLUMNS) if accounting else []
-    return [*rouge_columns(rouge_types), *extra, *LENGTH_COLUMNS, *EXTRACTIVENESS_COLUMNS, *usage]
-
-
 def accounting_values(summary: Summary) -> dict[str, float]:
     """The :data:`ACCOUNTING_COLUMNS` of one summary (NaN where its summarizer reported nothing)."""
     meta = summary.meta
@@ -53,26 +49,113 @@ def accounting_values(summary: Summary) -> dict[str, float]:
     return values
 
 
-def reference_length(doc: Document) -> int:
+def reference_length(doc: Document | Sequence[str]) -> int:
     """The length a length-matched summary is cut to: the mean whitespace word count of the document's
-    references, rounded (at least 1)."""
-    counts = [len(r.split()) for r in doc.references]
+    references (a document, or its references), rounded (at least 1)."""
+    references = doc.references if isinstance(doc, Document) else doc
+    counts = [len(r.split()) for r in references]
     return max(1, round(sum(counts) / len(counts))) if counts else 1
 
 
-class _Joined(dict[str, Any]):
-    """A raw ROUGE result with its length-matched one beside it (``matched``)."""
+# --------------------------------------------------------------------------------------------------
+# The built-in metrics (entry-point group ``sumbench.metrics``: rouge, lengths, extractiveness)
+# --------------------------------------------------------------------------------------------------
+class Rouge:
+    """ROUGE F, precision and recall of each summary against its references, by sumbench's own engine
+    (:class:`~sumbench.scoring.rouge.RougeScorer`; the parameters are its settings, see ``[scoring]``).
 
-    def __init__(self, raw: dict[str, Any], matched: dict[str, Any]) -> None:
-        super().__init__(raw)
-        self.matched = matched
+    ``length_matched`` adds the :func:`length_matched_columns`: ROUGE F of the summary cut, as Perl's
+    ``-l`` cuts, to its document's :func:`reference_length` (the raw columns are unchanged)."""
+
+    version = "1"
+
+    def __init__(
+        self,
+        rouge_types: Sequence[str] = ("rouge1", "rouge2", "rougeL", "rougeLsum"),
+        use_stemmer: bool = True,
+        multiref: str | None = None,
+        lsum_split: str = "splitter",
+        compat: str = "rouge-score",
+        max_words: int | None = None,
+        max_bytes: int | None = None,
+        length_matched: bool = False,
+    ) -> None:
+        self.rouge_types = rouge_types
+        self.use_stemmer = use_stemmer
+        self.multiref = multiref
+        self.lsum_split = lsum_split
+        self.compat = compat
+        self.max_words = max_words
+        self.max_bytes = max_bytes
+        self.length_matched = length_matched
+
+    @property
+    def scorer(self) -> RougeScorer:
+        """The engine with these settings, built on first use (a bad setting raises ValueError)."""
+        built = self.__dict__.get("_scorer")
+        if built is None:
+            built = RougeScorer(
+                list(self.rouge_types),
+                use_stemmer=self.use_stemmer,
+                compat=self.compat,
+                lsum_split=self.lsum_split,
+                multiref=self.multiref,
+                max_words=self.max_words,
+                max_bytes=self.max_bytes,
+            )
+            self.__dict__["_scorer"] = built
+        return built
+
+    def validate(self) -> None:
+        self.scorer  # noqa: B018 - building it checks every setting
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_scorer"}
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        types = self.scorer.rouge_types
+        return (*rouge_columns(types), *(length_matched_columns(types) if self.length_matched else ()))
+
+    def signature(self) -> str:
+        signature = self.scorer.signature()
+        if self.length_matched:
+            signature += "|length-matched:-l=mean reference words"
+        return signature
+
+    def score_batch(self, items: Sequence[MetricItem]) -> list[MetricResult]:
+        scorer = self.scorer
+        targets = [list(item.references) for item in items]
+        results = _rouge_batch(scorer, targets, [item.summary for item in items])
+        if self.length_matched:
+            cut = [truncate_text(item.summary, max_words=reference_length(item.references)) for item in items]
+            matched = _rouge_batch(scorer, targets, cut)
+            out: list[MetricResult] = []
+            for raw, extra in zip(results, matched):
+                if isinstance(raw, Exception) or isinstance(extra, Exception):
+                    out.append(raw if isinstance(raw, Exception) else extra)
+                else:
+                    values = dict(raw)
+                    values.update(
+                        {f"{k[: -len('_f')]}_f{LENGTH_MATCHED_SUFFIX}": v for k, v in extra.items() if k.endswith("_f")}
+                    )
+                    out.append(values)
+            return out
+        return list(results)
 
 
-def _safe(scorer: Any, target: list[str], prediction: str) -> dict[str, Any] | Exception:
+def _rouge_batch(scorer: RougeScorer, targets: list[list[str]], predictions: list[str]) -> list[MetricResult]:
+    """One ROUGE batch as column values; when the batch raises, each pair alone (to find the bad ones)."""
     try:
-        return scorer.score_multi(target, prediction)
-    except Exception as exc:  # noqa: BLE001 - recorded per document
-        return exc
+        results: list[dict[str, Any] | Exception] = list(scorer.score_batch(targets, predictions))
+    except Exception:  # noqa: BLE001 - find which pairs fail, score the rest
+        results = []
+        for target, prediction in zip(targets, predictions):
+            try:
+                results.append(scorer.score_multi(target, prediction))
+            except Exception as exc:  # noqa: BLE001 - recorded per document
+                results.append(exc)
+    return [r if isinstance(r, Exception) else _rouge_values(r) for r in results]
 
 
 def _rouge_values(result: dict[str, Any]) -> dict[str, float]:
@@ -81,91 +164,129 @@ def _rouge_values(result: dict[str, Any]) -> dict[str, float]:
         values[f"{rouge_type}_p"] = float(score.precision)
         values[f"{rouge_type}_r"] = float(score.recall)
         values[f"{rouge_type}_f"] = float(score.fmeasure)
-    if isinstance(result, _Joined):
-        for rouge_type, score in result.matched.items():
-            values[f"{rouge_type}_f{LENGTH_MATCHED_SUFFIX}"] = float(score.fmeasure)
     return values
+
+
+class Lengths:
+    """Length statistics of each summary: ``words``, ``sentences``, ``compression`` (article words per
+    summary word) and ``ref_ratio`` (summary words / mean reference words); see :mod:`.lengths`."""
+
+    version = "1"
+    columns = LENGTH_COLUMNS
+
+    def signature(self) -> str:
+        return f"lengths|words=whitespace|sentences=splitter|v{self.version}"
+
+    def score_batch(self, items: Sequence[MetricItem]) -> list[MetricResult]:
+        per_doc: dict[str, DocumentLengths] = {}
+        out: list[MetricResult] = []
+        for item in items:
+            lengths = per_doc.get(item.doc_id)
+            if lengths is None:
+                refs = item.references
+                lengths = per_doc[item.doc_id] = DocumentLengths(
+                    len(words(item.article)), sum(len(words(r)) for r in refs) / max(1, len(refs))
+                )
+            out.append(length_stats(lengths, item.summary))
+        return out
+
+
+class Extractiveness:
+    """How much of each summary is copied from its article: coverage, density, novel N-grams and
+    redundancy (Grusky et al., 2018; see :mod:`.extractiveness`). Each article is analysed once per batch."""
+
+    version = "1"
+    columns = EXTRACTIVENESS_COLUMNS
+
+    def signature(self) -> str:
+        return f"extractiveness|tok=text.tokenize|v{self.version}"
+
+    def score_batch(self, items: Sequence[MetricItem]) -> list[MetricResult]:
+        articles: dict[str, Article] = {}
+        out: list[MetricResult] = []
+        for item in items:
+            article = articles.get(item.doc_id)
+            if article is None:
+                article = articles[item.doc_id] = Article(item.article)
+            out.append(extractiveness(article, item.summary))
+        return out
+
+
+def standard_metrics(rouge: Rouge | None = None) -> list[Metric]:
+    """The metrics every run scores: ROUGE (default settings unless given), lengths, extractiveness."""
+    return [rouge or Rouge(), Lengths(), Extractiveness()]
+
+
+# --------------------------------------------------------------------------------------------------
+# Scoring a batch of summaries with a suite's metrics
+# --------------------------------------------------------------------------------------------------
+def _metric_results(metric: Metric, items: Sequence[MetricItem]) -> list[MetricResult]:
+    """``metric`` over ``items``: its batch, or when the batch raises (or answers the wrong number of
+    results) each item alone, so one bad summary fails only its own pair."""
+    try:
+        results = list(metric.score_batch(items))
+        if len(results) == len(items):
+            return results
+    except Exception:  # noqa: BLE001 - find which items fail, score the rest
+        pass
+    out: list[MetricResult] = []
+    for item in items:
+        try:
+            got = list(metric.score_batch([item]))
+            if len(got) != 1:
+                raise ValueError(f"score_batch returned {len(got)} results for 1 summary")
+            out.append(got[0])
+        except Exception as exc:  # noqa: BLE001 - recorded per document
+            out.append(exc)
+    return out
+
+
+def metric_name(metric: Metric) -> str:
+    """How errors name a metric: its class name."""
+    return type(metric).__name__
 
 
 def score_summaries(
     documents: dict[str, Document],
     summaries: Sequence[Summary],
-    scorer: Any,
-    length_matched: bool = False,
+    metrics: Sequence[Metric],
     accounting: bool = False,
 ) -> tuple[list[DocumentScores], list[Failure]]:
-    """Score all summaries in one ROUGE batch; a pair that cannot be scored becomes a failure.
-
-    ``length_matched`` adds the :func:`length_matched_columns`: a second ROUGE batch over the summaries
-    cut to their document's :func:`reference_length` (the raw columns are unchanged); ``accounting`` the
+    """Score all summaries with every metric, one batch per metric; a pair that a metric cannot score
+    becomes a failure naming the metric (one bad pair never stops the run). ``accounting`` adds the
     :data:`ACCOUNTING_COLUMNS` from each summary's ``meta``.
 
-    Rows and failures follow the order of ``summaries``. What the length and extractiveness values
-    need from a document (its article's tokens, position index and N-grams, its word counts) is
-    computed once per document, however many systems summarized it.
-    """
-    targets = [list(documents[s.doc_id].references) for s in summaries]
-    predictions = [s.text for s in summaries]
-    try:
-        rouge_results: list[dict[str, Any] | Exception] = list(scorer.score_batch(targets, predictions))
-    except Exception:  # noqa: BLE001 - find which pairs fail, score the rest
-        rouge_results = []
-        for target, prediction in zip(targets, predictions):
-            try:
-                rouge_results.append(scorer.score_multi(target, prediction))
-            except Exception as exc:  # noqa: BLE001 - recorded per document
-                rouge_results.append(exc)
-    if length_matched:
-        cut = [
-            truncate_text(p, max_words=reference_length(documents[s.doc_id])) for s, p in zip(summaries, predictions)
-        ]
-        try:
-            matched: list[dict[str, Any] | Exception] = list(scorer.score_batch(targets, cut))
-        except Exception:  # noqa: BLE001 - the raw scores already name the failing pairs
-            matched = [_safe(scorer, t, c) for t, c in zip(targets, cut)]
-        for i, extra in enumerate(matched):
-            base = rouge_results[i]
-            if isinstance(base, Exception):
+    Rows and failures follow the order of ``summaries``; each row's values follow the metrics' order
+    and each metric's declared columns (a column it leaves out is NaN)."""
+    items = []
+    for s in summaries:
+        doc = documents[s.doc_id]
+        items.append(MetricItem(s.doc_id, s.system, s.text, tuple(doc.references), doc.text))
+    values: list[dict[str, float]] = [{} for _ in summaries]
+    errors: list[str | None] = [None] * len(summaries)
+    for metric in metrics:
+        columns = tuple(metric.columns)
+        for i, result in enumerate(_metric_results(metric, items)):
+            if errors[i] is not None:
                 continue
-            rouge_results[i] = extra if isinstance(extra, Exception) else _Joined(base, extra)
-    by_doc: dict[str, list[int]] = {}
+            if isinstance(result, Exception):
+                errors[i] = f"{metric_name(metric)}: {type(result).__name__}: {result}"
+                continue
+            row = values[i]
+            for column in columns:
+                got = result.get(column)
+                row[column] = math.nan if got is None else float(got)
+    rows: list[DocumentScores] = []
+    failures: list[Failure] = []
     for i, summary in enumerate(summaries):
-        by_doc.setdefault(summary.doc_id, []).append(i)
-    results: list[DocumentScores | Failure | None] = [None] * len(summaries)
-    for doc_id, indices in by_doc.items():
-        doc = _DocumentValues(documents[doc_id])
-        for i in indices:
-            summary, rouge = summaries[i], rouge_results[i]
+        error = errors[i]
+        if error is None and accounting:
             try:
-                if isinstance(rouge, Exception):
-                    raise rouge
-                values = {**_rouge_values(rouge), **doc.values(summary.text)}
-                if accounting:
-                    values.update(accounting_values(summary))
+                values[i].update(accounting_values(summary))
             except Exception as exc:  # noqa: BLE001 - one bad pair never stops the run
-                results[i] = Failure(summary.doc_id, summary.system, "score", f"{type(exc).__name__}: {exc}")
-                continue
-            results[i] = DocumentScores(summary.doc_id, summary.system, values)
-    rows = [r for r in results if isinstance(r, DocumentScores)]
-    failures = [r for r in results if isinstance(r, Failure)]
+                error = f"accounting: {type(exc).__name__}: {exc}"
+        if error is not None:
+            failures.append(Failure(summary.doc_id, summary.system, "score", error))
+        else:
+            rows.append(DocumentScores(summary.doc_id, summary.system, values[i]))
     return rows, failures
-
-
-class _DocumentValues:
-    """One document's length and extractiveness values for each of its summaries; the document-side
-    work is done on first use and kept (a document that cannot be analysed fails each pair alike)."""
-
-    __slots__ = ("_article", "_doc", "_lengths")
-
-    def __init__(self, doc: Document) -> None:
-        self._doc = doc
-        self._lengths: DocumentLengths | None = None
-        self._article: Article | None = None
-
-    def values(self, summary: str) -> dict[str, float]:
-        if self._lengths is None:
-            self._lengths = document_lengths(self._doc)
-        lengths = length_stats(self._lengths, summary)
-        if self._article is None:
-            self._article = Article(self._doc.text)
-        return {**lengths, **extractiveness(self._article, summary)}
