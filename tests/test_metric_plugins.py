@@ -190,3 +190,14 @@ def test_the_plugin_guide_metric_is_the_example_file_and_runs(tmp_path, news_jso
     result = run_suite(suite, out_dir=tmp_path / "run", use_cache=False, render=False)
     shares = load_run(result.run_dir).scores.values("lead", "capitalised_share")
     assert len(shares) == 3 and all(0 < s <= 1 for s in shares)
+
+
+def test_list_shows_the_registered_metrics(capsys):
+    from sumbench.cli import main
+
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    metrics = out.split("Metrics (", 1)[1].split("Bundled corpora", 1)[0]
+    for name in ("bertscore", "facts", "rouge", "lengths", "extractiveness"):
+        assert f"  {name} " in metrics
+    assert "num_layers (default None)" in metrics

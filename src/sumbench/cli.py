@@ -13,7 +13,7 @@ import inspect
 import math
 import sys
 import traceback
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -86,7 +86,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     return _run_loaded(args, load_suite(args.suite or _default_suite()))
 
 
-def _run_loaded(args: argparse.Namespace, suite: Any, after: Callable[[Path], None] | None = None) -> int:
+def _run_loaded(args: argparse.Namespace, suite: Any) -> int:
     from sumbench.runner import RunInterrupted, run_suite
     from sumbench.suite import resolve_suite, with_overrides
 
@@ -118,8 +118,7 @@ def _run_loaded(args: argparse.Namespace, suite: Any, after: Callable[[Path], No
 
     render_report(result.run_dir)  # after the progress display has stopped (its thread would slow figures)
     _print_summary(console, result)
-    if after is not None:
-        after(result.run_dir)
+    _print_meta_eval_of(result.run_dir)  # a run with [meta_eval]: its correlation tables
     failed = result.failed_systems(suite.run.max_failure_rate)
     if failed:
         limit = suite.run.max_failure_rate
@@ -221,6 +220,19 @@ def cmd_list(args: argparse.Namespace) -> int:
         for pname, param in parameters(cls).items():
             default = "required" if param.default is inspect.Parameter.empty else f"default {param.default!r}"
             print(f"  {'':<22}{pname} ({default})")
+    from sumbench.scoring.registry import registered as registered_metrics
+
+    print("\nMetrics (ROUGE, lengths and extractiveness always run; [[metrics]] use = NAME adds one):")
+    for name, entry_point in registered_metrics().items():
+        try:
+            cls = entry_point.load()
+        except ImportError as exc:
+            print(f"  {name:<20} (cannot load: {exc})")
+            continue
+        print(f"  {name:<20} {doc_line(cls)}")
+        for pname, param in parameters(cls).items():
+            default = "required" if param.default is inspect.Parameter.empty else f"default {param.default!r}"
+            print(f"  {'':<22}{pname} ({default})")
     print("\nBundled corpora (source = NAME in a suite):")
     for name in bundled_corpora():
         corpus = load_corpus(name)
@@ -312,7 +324,7 @@ def cmd_meta_eval(args: argparse.Namespace) -> int:
         raise CliError(f"{target}: no [meta_eval] table; add one or give --judgments FILE")
     suite = replace(suite, meta_eval=replace(suite.meta_eval, **overrides))
     args.suite = None
-    return _run_loaded(args, suite, after=_print_meta_eval_of)
+    return _run_loaded(args, suite)
 
 
 def _run_meta_eval_config(run_dir: Path) -> Any:
@@ -351,9 +363,8 @@ def _print_meta_eval(meta: Any) -> None:
     console = _stderr_console()
     coefficient = "kendall" if "kendall" in meta.coefficients else meta.coefficients[0]
     for level in meta.levels:
-        table = Table(
-            title=f"{level} level, {coefficient} (with {meta.confidence:.0%} CI)", box=None, title_justify="left"
-        )
+        console.print(f"{level} level, {coefficient} (with {meta.confidence:.0%} CI)", soft_wrap=True)
+        table = Table(box=None)
         table.add_column("metric")
         for dimension in meta.dimensions:
             table.add_column(dimension, justify="right")

@@ -9,11 +9,14 @@ levels the literature mixes up, each named in the output and the signature:
 - **system** level: the correlation of the systems' mean scores;
 - **global**: all judged summaries pooled.
 
-Kendall tau-b, Spearman and Pearson, with percentile bootstrap intervals that resample documents,
-systems or both (Deutsch et al., 2021); paired tests of whether one metric correlates better than
-another (bootstrap or permutation, plus Williams' test for Pearson at system and global level), Holm-
-adjusted over the pairs of one (dimension, level, coefficient); and, for a binary human label (e.g.
-FRANK's "has an error"), every metric validated as a detector by ROC AUC and point-biserial r.
+Columns whose metric declares lower values better (the fact checks' counts of unsupported facts) are
+negated first, so that for every metric a positive correlation means agreement with people (recorded in
+``MetaEvaluation.negated``). Kendall tau-b, Spearman and Pearson, with percentile bootstrap intervals
+that resample documents, systems or both (Deutsch et al., 2021); paired tests of whether one metric
+correlates better than another (bootstrap or permutation, plus Williams' test for Pearson at system and
+global level), Holm-adjusted over the pairs of one (dimension, level, coefficient); and, for a binary
+human label (e.g. FRANK's "has an error"), every metric validated as a detector by ROC AUC and
+point-biserial r.
 The numbers come from :mod:`sumbench.scoring.correlation`; the result is the run folder's
 ``meta_eval.json`` (:class:`sumbench.runfolder.MetaEvaluation`).
 """
@@ -108,7 +111,9 @@ def meta_evaluate(run: Run, judgments: Judgments, config: MetaEvalConfig, *, see
     if unknown:
         raise RunError(f"meta-eval: [meta_eval] compare names {', '.join(unknown)}, not among the correlated metrics")
 
-    X = score_matrices(list(run.scores.rows()), systems, doc_ids, metrics)
+    raw = score_matrices(list(run.scores.rows()), systems, doc_ids, metrics)
+    negated = tuple(m for m in metrics if m in run.manifest.lower_is_better)
+    X = {m: -matrix if m in negated else matrix for m, matrix in raw.items()}  # positive = agreement, always
     Z = {d: judgments.matrix(d, systems, doc_ids) for d in dimensions}
     scored = np.zeros((len(systems), len(doc_ids)), dtype=bool)
     for matrix in X.values():
@@ -134,11 +139,11 @@ def meta_evaluate(run: Run, judgments: Judgments, config: MetaEvalConfig, *, see
         for r in rows
     )
     tests = _metric_tests(X, Z, compared, config, seed)
-    detectors = _detectors(X, Z, metrics, config, seed) if config.error_dimension else ()
+    detectors = _detectors(raw, Z, metrics, config, seed) if config.error_dimension else ()
     means: dict[str, dict[str, float]] = {}
     for i, system in enumerate(systems):
         row: dict[str, float] = {}
-        for name, matrix in [*((m, X[m]) for m in compared), *Z.items()]:
+        for name, matrix in [*((m, raw[m]) for m in compared), *Z.items()]:
             values = matrix[i][scored[i] & judged_cells[i]]
             values = values[np.isfinite(values)]
             row[name] = float(values.mean()) if values.size else math.nan
@@ -165,6 +170,7 @@ def meta_evaluate(run: Run, judgments: Judgments, config: MetaEvalConfig, *, see
         tests=tests,
         detectors=detectors,
         system_means=means,
+        negated=negated,
     )
 
 

@@ -412,9 +412,12 @@ class Manifest:
     #: Each metric's signature by name (``rouge``, ``lengths``, ``extractiveness``, ``bertscore``, ...):
     #: every setting its numbers depend on. Empty in run folders from before the metric plugin point.
     metric_signatures: Mapping[str, str] = field(default_factory=dict)
+    #: Score columns where a lower value means a better summary (as their metrics declare).
+    lower_is_better: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "metric_signatures", _frozen(self.metric_signatures))
+        object.__setattr__(self, "lower_is_better", tuple(self.lower_is_better))
         object.__setattr__(self, "suite", _frozen(self.suite))
         object.__setattr__(self, "versions", _frozen(self.versions))
         object.__setattr__(self, "systems", tuple(self.systems))
@@ -439,6 +442,7 @@ class Manifest:
             "corpus": self.corpus.to_json(),
             "rouge_signature": self.rouge_signature,
             "metric_signatures": dict(self.metric_signatures),
+            "lower_is_better": list(self.lower_is_better),
             "text_pipeline": self.text_pipeline,
             "systems": [s.to_json() for s in self.systems],
             "metrics": list(self.metrics),
@@ -500,6 +504,7 @@ class Manifest:
             corpus=CorpusInfo.from_json(_Fields(f.path, f.table("corpus"), entry="corpus: ")),
             rouge_signature=f.text("rouge_signature", "?"),
             metric_signatures={str(k): str(v) for k, v in f.table("metric_signatures", {}).items()},
+            lower_is_better=f.texts("lower_is_better", ()),
             systems=tuple(systems),
             metrics=metrics,
             primary_metric=primary,
@@ -1163,9 +1168,14 @@ class MetaEvaluation:
     tests: tuple[MetricTest, ...] = ()
     detectors: tuple[DetectorEntry, ...] = ()
     system_means: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    #: Metrics whose values were negated before correlating and testing (lower is better for them), so
+    #: that a positive correlation means agreement for every metric; detectors and system means use the
+    #: values as scored.
+    negated: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "system_means", _frozen({k: _frozen(v) for k, v in self.system_means.items()}))
+        object.__setattr__(self, "negated", tuple(self.negated))
 
     def correlation(self, metric: str, dimension: str, level: str, coefficient: str) -> CorrelationEntry | None:
         for c in self.correlations:
@@ -1196,6 +1206,7 @@ class MetaEvaluation:
             "tests": [t.to_json() for t in self.tests],
             "detectors": [d.to_json() for d in self.detectors],
             "system_means": {k: {m: _num_out(v) for m, v in row.items()} for k, row in self.system_means.items()},
+            "negated": list(self.negated),
         }
 
     @classmethod
@@ -1238,6 +1249,7 @@ class MetaEvaluation:
             tests=tuple(MetricTest.from_json(e) for e in entries("tests")),
             detectors=tuple(DetectorEntry.from_json(e) for e in entries("detectors")),
             system_means=means,
+            negated=f.texts("negated", ()),
         )
 
 

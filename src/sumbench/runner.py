@@ -241,6 +241,7 @@ def run_suite(
         ),
         rouge_signature=resolved.signature,
         metric_signatures=resolved.metric_signatures,
+        lower_is_better=resolved.lower_is_better,
         systems=tuple(s.entry() for s in systems),
         metrics=resolved.metrics,
         primary_metric=resolved.primary_metric,

@@ -32,7 +32,7 @@ from sumbench.records import ROLES
 from sumbench.runfolder import default_primary_metric
 from sumbench.scoring.base import Metric
 from sumbench.scoring.metrics import ACCOUNTING_COLUMNS, Rouge, standard_metrics
-from sumbench.scoring.registry import build_metric
+from sumbench.scoring.registry import build_metric, lower_is_better
 from sumbench.scoring.rouge import RougeScorer
 from sumbench.summarizers.adapter import Plugin
 from sumbench.summarizers.registry import build_plugin, parameters, resolve
@@ -750,6 +750,11 @@ class ResolvedSuite:
     #: Every metric the run scores, in column order: ROUGE (from ``[scoring]``), lengths,
     #: extractiveness, then each ``[[metrics]]`` table's.
     scoring_metrics: tuple[Metric, ...] = ()
+
+    @property
+    def lower_is_better(self) -> tuple[str, ...]:
+        """The score columns where a lower value means a better summary (metrics declare them)."""
+        return tuple(c for m in self.scoring_metrics for c in lower_is_better(m))
 
     @property
     def metric_signatures(self) -> dict[str, str]:

@@ -3,8 +3,8 @@
 >>> paths = render_report("runs/my-suite")        # doctest: +SKIP
 >>> paths["html"], paths["markdown"]               # doctest: +SKIP
 
-``render_report`` writes ``report.md``, ``report.html``, ``leaderboard.csv``, ``leaderboard.tex`` and
-``figures/*.png|svg``
+``render_report`` writes ``report.md``, ``report.html``, ``leaderboard.csv``, ``leaderboard.tex``,
+``figures/*.png|svg`` and, for a meta-evaluated run, ``meta_eval.csv``
 into the run folder (or ``out_dir``); ``compare_runs`` writes a comparison of two
 run folders.
 
@@ -25,6 +25,7 @@ from .compare import compare_runs
 from .findings import leaderboard_csv, leaderboard_latex
 from .html import render_html, write_html
 from .markdown import render_markdown, write_markdown
+from .meta import meta_csv
 from .model import DRILL_DOWN_DOCUMENTS, drill_down_documents
 from .plots import render_figures
 
@@ -44,10 +45,12 @@ __all__ = [
 def render_report(
     run_dir: str | Path, out_dir: str | Path | None = None, *, max_documents: int = DRILL_DOWN_DOCUMENTS
 ) -> dict[str, Path]:
-    """Write report.md, report.html and figures/ for the run folder ``run_dir``.
+    """Write report.md, report.html and figures/ (and meta_eval.csv when the run has meta_eval.json) for the
+    run folder ``run_dir``.
 
     ``out_dir`` defaults to the run folder itself.  Returns ``{"markdown": ..,
-    "html": .., "figures/<name>.png": .., "figures/<name>.svg": .., ...}``.
+    "html": .., "figures/<name>.png": .., "figures/<name>.svg": .., ...}`` (and
+    ``"meta_eval_csv"``).
     Raises :class:`RunFolderError` if the run folder is missing or malformed.
 
     ``max_documents``: the drill-down's budget. A run with more documents embeds only each
@@ -69,6 +72,9 @@ def render_report(
     }
     paths["leaderboard_csv"].write_text(leaderboard_csv(run), encoding="utf-8")
     paths["leaderboard_tex"].write_text(leaderboard_latex(run), encoding="utf-8")
+    if run.meta_eval is not None:
+        paths["meta_eval_csv"] = out / "meta_eval.csv"
+        paths["meta_eval_csv"].write_text(meta_csv(run.meta_eval), encoding="utf-8")
     for name, files in figures.items():
         for kind, path in files.items():
             paths[f"figures/{name}.{kind}"] = path

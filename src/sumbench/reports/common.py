@@ -16,6 +16,7 @@ __all__ = [
     "MAX_SCATTER_POINTS",
     "article_words",
     "fmt",
+    "group_documents",
     "metric_label",
     "point_sample",
     "reference_lengths",
@@ -41,6 +42,15 @@ _LABELS = {
     "novel_3gram": "novel 3-grams",
     "redundancy_1gram": "repeated 1-grams",
     "redundancy_2gram": "repeated 2-grams",
+    "bertscore_p": "BERTScore P",
+    "bertscore_r": "BERTScore R",
+    "bertscore_f": "BERTScore F",
+    "unsupported_numbers": "unsupported numbers",
+    "unsupported_dates": "unsupported dates",
+    "unsupported_quotes": "unsupported quotes",
+    "unsupported_names": "unsupported names",
+    "unsupported_facts": "unsupported facts",
+    "checked_facts": "checked facts",
 }
 
 #: How each non-ROUGE metric is shown: (scale, decimals, suffix). ROUGE is shown x100 with 2 decimals.
@@ -94,6 +104,35 @@ def system_order(run: Run) -> list[str]:
         return (1, 0.0) if math.isnan(mean) else (0, -mean)
 
     return sorted(systems, key=key)
+
+
+def group_documents(run: Run) -> dict[str, tuple[str, ...]]:
+    """Per document group, the documents a group's figures and tables compare systems on: those scored for
+    every system that has a score in the group (in scores order). When every system has scores in every
+    group, that is the group's share of the common set; a system with none in a group (say, the systems of
+    a corpus whose halves were summarized by different systems) is left out of that group instead of
+    emptying it. Groups with no such document are left out; empty without document groups."""
+    by_doc = run.document_groups()
+    if not by_doc:
+        return {}
+    table = run.scores
+    labels = list(table.system_labels)
+    codes = {s: k for k, s in enumerate(labels)}
+    has: dict[str, set[int]] = {}
+    present: dict[str, set[int]] = {}
+    for doc, system in zip(table.doc_ids, table.systems):
+        g = by_doc.get(doc)
+        if g is None:
+            continue
+        code = codes[system]
+        has.setdefault(doc, set()).add(code)
+        present.setdefault(g, set()).add(code)
+    out: dict[str, list[str]] = {}
+    for doc, systems in has.items():
+        g = by_doc[doc]
+        if systems >= present[g]:
+            out.setdefault(g, []).append(doc)
+    return {g: tuple(docs) for g, docs in out.items()}
 
 
 def reference_lengths(run: Run) -> tuple[np.ndarray, np.ndarray]:

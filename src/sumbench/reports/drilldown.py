@@ -2,8 +2,10 @@
 each shows, as plain data.
 
 A document shows every system's summary first (the ``<mark>``-ed spans are the word pairs the summary
-shares with a reference), then its references, then the article split into sentences; each summary
-lists the article sentences it copied from (:func:`copied_sentences`), which the page marks on demand.
+shares with a reference; when the run checked facts, the numbers, names, quotes and dates that the
+article does not contain are underlined: :func:`unsupported_spans`, :func:`fact_runs`), then its
+references, then the article split into sentences; each summary lists the article sentences it copied
+from (:func:`copied_sentences`), which the page marks on demand.
 Corpus and summarizer strings stay plain text here: highlighting is a list of ``(text, marked)``
 segments and the article a list of ``(text, is_sentence)`` pieces, for the template to escape.
 """
@@ -11,6 +13,7 @@ segments and the article a list of ``(text, is_sentence)`` pieces, for the templ
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -34,10 +37,13 @@ __all__ = [
     "drill_down",
     "drill_down_documents",
     "drill_down_note",
+    "fact_runs",
+    "fact_settings",
     "highlight",
     "lede",
     "reference_ngrams",
     "score_label",
+    "unsupported_spans",
 ]
 
 # --- the drill-down's budget -------------------------------------------------------------------
@@ -185,6 +191,81 @@ def highlight(
     return segments
 
 
+# --- unsupported facts ---------------------------------------------------------------------------
+#: The longest fact text a title quotes, in characters.
+FACT_TITLE_CHARS = 80
+
+
+def fact_settings(run: Run) -> dict[str, Any] | None:
+    """How the run checked facts (the suite's ``facts`` metric: ``kinds``, ``lowercase_names``), or None
+    when it did not (no ``unsupported_facts`` column)."""
+    if "unsupported_facts" not in run.scores.columns:
+        return None
+    from sumbench.scoring.facts import FACT_KINDS
+
+    settings: dict[str, Any] = {"kinds": tuple(FACT_KINDS), "lowercase_names": False}
+    for entry in run.manifest.suite.get("metrics") or ():
+        if not hasattr(entry, "get") or entry.get("use") != "facts":
+            continue
+        params = entry.get("params") or {}
+        params = {**params, **{k: v for k, v in entry.items() if k not in ("use", "params")}}
+        if params.get("kinds"):
+            settings["kinds"] = tuple(str(k) for k in params["kinds"])
+        settings["lowercase_names"] = bool(params.get("lowercase_names", False))
+    return settings
+
+
+def unsupported_spans(summary: str, article: Any, settings: Mapping[str, Any]) -> list[tuple[int, int, str]]:
+    """``(start, end, title)`` of each stretch of ``summary`` that states a fact the article (its text or a
+    :class:`~sumbench.scoring.facts.ArticleFacts`) does not contain (:func:`~sumbench.scoring.facts.check_facts`
+    with the run's ``settings``), overlapping facts merged; the title says what each is, e.g.
+    ``not in the article: number 3.5 million``."""
+    from sumbench.scoring.facts import check_facts
+
+    report = check_facts(
+        summary, article, kinds=settings.get("kinds", ()), lowercase_names=bool(settings.get("lowercase_names"))
+    )
+    spans: list[list[Any]] = []
+    for f in sorted(report.unsupported, key=lambda f: (f.start, f.end)):
+        if f.end <= f.start:
+            continue
+        text = " ".join(f.text.split())
+        if len(text) > FACT_TITLE_CHARS:
+            text = text[: FACT_TITLE_CHARS - 1] + "…"
+        what = f"{f.kind} \u201c{text}\u201d" if f.kind == "quote" else f"{f.kind} {text}"
+        if spans and f.start < spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], f.end)
+            spans[-1][2].append(what)
+        else:
+            spans.append([f.start, f.end, [what]])
+    return [(a, b, "not in the article: " + "; ".join(whats)) for a, b, whats in spans]
+
+
+def fact_runs(
+    segments: Sequence[tuple[str, bool]], spans: Sequence[tuple[int, int, str]]
+) -> list[tuple[str | None, list[tuple[str, bool]]]]:
+    """``segments`` (the highlighted summary: ``(text, marked)`` pieces) regrouped into runs that lie
+    wholly inside or outside the ``spans`` of :func:`unsupported_spans`: ``(title, pieces)``, ``title``
+    None outside. The pieces still concatenate back to the summary."""
+    cuts = sorted({k for a, b, _ in spans for k in (a, b)})
+    runs: list[tuple[str | None, list[tuple[str, bool]]]] = []
+    last: int | None = -1  # the span of the last run (None: outside every span; -1: no run yet)
+    pos = 0
+    for text, marked in segments:
+        end = pos + len(text)
+        bounds = [pos, *(c for c in cuts if pos < c < end), end]
+        for a, b in itertools.pairwise(bounds):
+            inside = next((k for k, (s, e, _) in enumerate(spans) if s <= a and b <= e), None)
+            piece = (text[a - pos : b - pos], marked)
+            if runs and inside == last:
+                runs[-1][1].append(piece)
+            else:
+                runs.append((spans[inside][2] if inside is not None else None, [piece]))
+                last = inside
+        pos = end
+    return runs
+
+
 # --- article sentences, and which of them a summary copied -------------------------------------
 def article_sentences(text: str) -> list[tuple[str, bool]]:
     """``text`` as ``(piece, is_sentence)``: the sentences of the toolkit's splitter and the whitespace
@@ -269,12 +350,18 @@ def _card(run: Run, doc: DocumentEntry, system: str, index: int, ctx: Mapping[st
     column, words_column = ctx["score_column"], ctx["words_column"]
     score = float(column[row]) if row is not None and column is not None else math.nan
     summary = run.summary(doc.id, system)
+    segments = (
+        highlight(summary.text, ctx["grams"], skip_words=FUNCTION_WORDS, within_sentences=True) if summary else None
+    )
+    facts = None
+    if segments is not None and summary is not None and ctx["facts"] is not None:
+        spans = unsupported_spans(summary.text, ctx["article_facts"], ctx["facts"])
+        facts = {"runs": fact_runs(segments, spans), "unsupported": len(spans)}
     return {
         "system": system,
         "index": index,
-        "segments": (
-            highlight(summary.text, ctx["grams"], skip_words=FUNCTION_WORDS, within_sentences=True) if summary else None
-        ),
+        "segments": segments,
+        "facts": facts,
         "sources": copied_sentences(ctx["sentences"], summary.text) if summary else [],
         "cached": bool(summary and summary.cached),
         "score": score,
@@ -291,9 +378,12 @@ def drill_down(run: Run, anchors: Mapping[str, str], systems: Sequence[str] | No
     ``systems``: the order of each document's summary cards (the leaderboard's); the run's systems
     not in it follow. Each document: ``id``, ``anchor``, ``title`` (the corpus title, or the lede
     when it has none; ``lede`` says which), ``search``, ``article`` (``(piece, is_sentence)``),
-    ``article_words``, ``references`` (plain strings), ``cards``, ``top`` (the card with the best score)
-    and ``n_failed``. Each card: ``system``, ``index`` (its place in ``systems``), ``segments``
-    (``(text, marked)``, None without a summary), ``sources`` (the article sentences it copied from),
+    ``article_words``, ``references`` (plain strings), ``cards``, ``top`` (the card with the best score),
+    ``n_failed`` and ``facts_checked`` (whether the run checked facts). Each card: ``system``, ``index``
+    (its place in ``systems``), ``segments``
+    (``(text, marked)``, None without a summary), ``facts`` (None unless the run checked facts: ``runs``,
+    the segments regrouped by :func:`fact_runs`, and ``unsupported``, how many stretches are underlined),
+    ``sources`` (the article sentences it copied from),
     ``score``, ``sort`` (the score in shown units, for the page's sorting), ``score_text``, ``words``,
     ``cached`` and ``failure``.
     """
@@ -307,9 +397,14 @@ def drill_down(run: Run, anchors: Mapping[str, str], systems: Sequence[str] | No
         "score_column": run.scores.columns.get(pm) if pm else None,
         "words_column": run.scores.columns.get("words"),
         "failed": {(f.doc_id, f.system): f for f in run.failures},
+        "facts": fact_settings(run),
     }
     docs = []
     for d in run.documents:
+        if ctx["facts"] is not None:
+            from sumbench.scoring.facts import ArticleFacts
+
+            ctx["article_facts"] = ArticleFacts(d.text)  # analysed once for every summary of the document
         pieces = article_sentences(d.text)
         ctx["grams"] = reference_ngrams(d.references)
         ctx["sentences"] = [p for p, is_sentence in pieces if is_sentence]
@@ -330,6 +425,7 @@ def drill_down(run: Run, anchors: Mapping[str, str], systems: Sequence[str] | No
                 "cards": cards,
                 "top": max(finite, key=lambda c: c["score"]) if finite else None,
                 "n_failed": sum(1 for c in cards if c["failure"]),
+                "facts_checked": ctx["facts"] is not None,
             }
         )
     return docs

@@ -21,7 +21,7 @@ import numpy as np
 from sumbench.runfolder import Comparison, Run
 from sumbench.scoring import stats
 
-from .common import fmt, metric_label
+from .common import fmt, group_documents, metric_label
 from .verdicts import _p, _value, is_significant
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "answer",
     "best_candidate",
     "common_count",
+    "fact_checks",
     "groups",
     "head_to_head",
     "leaderboard_csv",
@@ -183,6 +184,13 @@ def answer(run: Run) -> dict[str, Any]:
     baseline = run.baseline if run.baseline in run.systems else None
     n_common = common_count(run)
     total = run.total_documents
+    if best is not None and n_common == 0 and len(run.systems) > 1:
+        sentences += _no_common_sentences(run, metric, best)
+        out["best"] = best
+        out["sentences"] = sentences
+        out["cautions"] = _cautions(run, metric, best, n_common)
+        out["text"] = " ".join(sentences)
+        return out
     if best is None:
         shown = baseline or next((s for s in run.contestants if math.isfinite(run.mean(s, metric))), None)
         sentences.append("This run has no candidate systems: only baselines and bounds, which are reference points.")
@@ -267,6 +275,27 @@ def answer(run: Run) -> dict[str, Any]:
     return out
 
 
+def _no_common_sentences(run: Run, metric: str, best: str) -> list[str]:
+    """The answer of a run in which no document was scored for every system: no common ranking."""
+    label = metric_label(metric)
+    coverage = [run.coverage(s) for s in run.systems]
+    total = run.total_documents
+    lo, hi = min(coverage), max(coverage)
+    span = f"{lo:,}" if lo == hi else f"{lo:,}–{hi:,}"
+    out = [
+        f"No document was scored for every system (each covers {span} of {total:,} documents), so this run "
+        "cannot rank its systems: there is no mean over shared documents and no pairwise test.",
+        f"On its own documents {best} has the highest {label} ({fmt(metric, run.mean(best, metric))}), but the "
+        "systems' documents differ, so their means are not comparable.",
+    ]
+    gr = groups(run, metric)
+    if gr and gr["groups"] and any(g["systems"] > 1 for g in gr["groups"]):
+        out.append(
+            f"Within each {gr['field']} group the systems share documents: the groups' leaderboards compare them."
+        )
+    return out
+
+
 def _bounds_sentence(run: Run, metric: str, mean: float) -> str | None:
     def first(role: str) -> str | None:
         return next((s for s in run.bounds if run.role(s) == role and math.isfinite(run.mean(s, metric))), None)
@@ -292,7 +321,7 @@ def _cautions(run: Run, metric: str, best: str | None, n_common: int) -> list[st
     out: list[str] = []
     coverage = {s: run.coverage(s) for s in run.systems}
     total = run.total_documents
-    for s in run.systems:
+    for s in run.systems if n_common or len(run.systems) < 2 else ():  # else the answer says it once
         if coverage[s] < total:
             out.append(
                 f"{s} completed {coverage[s]:,} of {total:,} documents; every mean and test uses the "
@@ -325,9 +354,14 @@ def _cautions(run: Run, metric: str, best: str | None, n_common: int) -> list[st
 # --- head to head --------------------------------------------------------------------------
 def _common_values(run: Run, metric: str, systems: Sequence[str]) -> np.ndarray:
     """``[system, document]`` values of ``metric`` on the common set (NaN where a value is undefined)."""
-    common = run.scores.common_documents()
-    index = {d: j for j, d in enumerate(common)}
-    out = np.full((len(systems), len(common)), np.nan)
+    return _values(run, metric, systems, run.scores.common_documents())
+
+
+def _values(run: Run, metric: str, systems: Sequence[str], documents: Sequence[str]) -> np.ndarray:
+    """``[system, document]`` values of ``metric`` on ``documents`` (NaN where a value is undefined or
+    the system has no score)."""
+    index = {d: j for j, d in enumerate(documents)}
+    out = np.full((len(systems), len(documents)), np.nan)
     ids = run.scores.doc_ids
     column = run.scores.column(metric)
     for i, s in enumerate(systems):
@@ -341,10 +375,13 @@ def _common_values(run: Run, metric: str, systems: Sequence[str]) -> np.ndarray:
 def head_to_head(run: Run, metric: str | None = None) -> dict[str, Any] | None:
     """Every pair of contestants on ``metric`` (default primary): documents won, tied and lost (over the
     common set), the mean difference with the interval its verdict quotes, and whether it is significant.
-    ``matrix[i][j]`` is row system i against column system j. None without two contestants."""
+    ``matrix[i][j]`` is row system i against column system j. None without two contestants or without a document every
+    system was scored on."""
     metric = metric or run.primary_metric
     systems = [s for s in run.contestants if metric and math.isfinite(run.mean(s, metric))]
     if metric is None or len(systems) < 2:
+        return None
+    if not run.scores.common_documents():  # no document every system has: nothing to set side by side
         return None
     systems.sort(key=lambda s: -run.mean(s, metric))
     values = _common_values(run, metric, systems)
@@ -455,6 +492,76 @@ def quality(run: Run) -> dict[str, Any]:
     }
 
 
+# --- fact checks --------------------------------------------------------------------------------
+#: The fact checks' kinds, as their columns name them, in the order the report shows them.
+FACT_KINDS = ("numbers", "names", "quotes", "dates")
+
+
+def fact_checks(run: Run) -> dict[str, Any] | None:
+    """Per system, from the fact checks' columns (:mod:`sumbench.scoring.facts`): the mean share of its
+    summaries' numbers, names, quotes and dates that the article does not contain (over the summaries
+    that have any of that kind, counted), how many summaries have at least one unsupported fact, and the
+    facts checked per summary. Over the common documents (every system's own when there are none). None
+    when the run did not check facts."""
+    columns = run.scores.columns
+    if "unsupported_facts" not in columns:
+        return None
+    common = run.scores.common_documents()
+    keep = np.isin(np.asarray(run.scores.doc_ids), list(common)) if common else np.ones(len(run.scores), bool)
+    rows = []
+    for s in run.systems:
+        mask = run.scores.mask(s) & keep
+        count = columns["unsupported_facts"][mask]
+        count = count[np.isfinite(count)]
+        if not count.size:
+            continue
+        kinds = []
+        for kind in FACT_KINDS:
+            name = f"unsupported_{kind}"
+            v = columns[name][mask] if name in columns else np.array([])
+            v = v[np.isfinite(v)]
+            share = float(v.mean()) if v.size else math.nan
+            kinds.append(
+                {
+                    "kind": kind,
+                    "share": share,
+                    "text": f"{100 * share:.1f}%" if v.size else "–",
+                    "n": int(v.size),
+                }
+            )
+        checked = columns["checked_facts"][mask] if "checked_facts" in columns else np.array([])
+        checked = checked[np.isfinite(checked)]
+        flagged = int((count > 0).sum())
+        rows.append(
+            {
+                "system": s,
+                "role": run.role(s),
+                "kinds": kinds,
+                "summaries": int(count.size),
+                "flagged": flagged,
+                "flagged_share": flagged / count.size,
+                "flagged_text": f"{flagged:,} of {count.size:,}",
+                "checked": float(checked.mean()) if checked.size else math.nan,
+                "checked_text": f"{checked.mean():.1f}" if checked.size else "–",
+            }
+        )
+    if not rows:
+        return None
+    where = (
+        f"over the {len(common):,} documents every system completed"
+        if common
+        else "over each system's own documents (no document was summarized by every system)"
+    )
+    return {
+        "rows": rows,
+        "kinds": list(FACT_KINDS),
+        "common": len(common),
+        "where": where,
+        "explanation": "Facts in a summary that its article does not contain, found by rules, no model: numbers "
+        "(with their units), names, quoted spans and dates, each looked up in the article (never the references).",
+    }
+
+
 # --- accounting -------------------------------------------------------------------------------
 def accounting(run: Run) -> dict[str, Any] | None:
     """Per system that reported usage (an LLM): mean prompt and completion tokens, latency p50 and p95,
@@ -557,28 +664,32 @@ def sampling(run: Run) -> dict[str, Any] | None:
 
 # --- groups ------------------------------------------------------------------------------------
 def groups(run: Run, metric: str | None = None) -> dict[str, Any] | None:
-    """Per-group leaderboards on ``metric`` (default primary) over the common set: each group's documents,
-    every system's mean with a bootstrap interval (the run's seed, resamples and level), the contestants
-    ranked and the best candidate marked. None when the corpus named no group."""
+    """Per-group leaderboards on ``metric`` (default primary): each group's documents (those every system
+    with a score in the group completed, :func:`.common.group_documents`: the group's share of the common
+    set when every system has scores in every group), every system's mean with a bootstrap interval (the
+    run's seed, resamples and level; ``n`` 0 and no interval for a system without scores in the group),
+    the contestants ranked and the best candidate marked. None when the corpus named no group."""
     metric = metric or run.primary_metric
-    by_doc = run.document_groups()
-    if metric is None or not by_doc:
+    by_group = group_documents(run)
+    if metric is None or not by_group:
         return None
     common = run.scores.common_documents()
     systems = [s for s in run.contestants if math.isfinite(run.mean(s, metric))] + [
         s for s in run.bounds if math.isfinite(run.mean(s, metric))
     ]
     systems.sort(key=lambda s: (run.role(s) in ("upper-bound", "lower-bound"), -run.mean(s, metric)))
-    values = _common_values(run, metric, systems)
-    names: dict[str, list[int]] = {}
-    for j, d in enumerate(common):
-        g = by_doc.get(d)
-        if g is not None:
-            names.setdefault(g, []).append(j)
+    documents = [d for docs in by_group.values() for d in docs]
+    values = _values(run, metric, systems, documents)
     field = run.manifest.suite.get("corpus", {}).get("group_field") or "id pattern"
-    out_groups = []
-    for name, cols in sorted(names.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        sub = values[:, cols]
+    out_groups: list[dict[str, Any]] = []
+    start = 0
+    spans = {}
+    for name, docs in by_group.items():
+        spans[name] = (start, start + len(docs))
+        start += len(docs)
+    for name in sorted(by_group, key=lambda g: (-len(by_group[g]), g)):
+        lo, hi = spans[name]
+        sub = values[:, lo:hi]
         intervals = stats.bootstrap_ci(
             sub, n_samples=max(run.manifest.bootstrap_samples, 1), confidence=run.confidence, seed=run.manifest.seed
         )
@@ -603,9 +714,10 @@ def groups(run: Run, metric: str | None = None) -> dict[str, Any] | None:
         out_groups.append(
             {
                 "name": name,
-                "documents": len(cols),
+                "documents": hi - lo,
                 "rows": rows,
                 "best": next((r["system"] for r in ranked if r["best"]), None),
+                "systems": sum(1 for r in rows if r["n"]),
             }
         )
     return {
@@ -615,6 +727,7 @@ def groups(run: Run, metric: str | None = None) -> dict[str, Any] | None:
         "systems": systems,
         "groups": out_groups,
         "common": len(common),
+        "partial": any(g["systems"] < len(systems) for g in out_groups),
     }
 
 
@@ -634,11 +747,12 @@ def _export_rows(run: Run) -> tuple[list[str], list[tuple[str, str, int | None, 
     )
     rows = []
     rank = 0
+    ranked = common_count(run) > 0 or len(run.systems) < 2  # else each mean is over the system's own documents
     for s in order:
         bound = run.role(s) in ("upper-bound", "lower-bound")
         if not bound:
             rank += 1
-        rows.append((s, run.role(s), None if bound else rank, [run.aggregate(s, m) for m in metrics]))
+        rows.append((s, run.role(s), None if bound or not ranked else rank, [run.aggregate(s, m) for m in metrics]))
     return metrics, rows
 
 
@@ -701,7 +815,7 @@ def leaderboard_latex(run: Run) -> str:
     ]
     ruled = False
     for system, role, rank, aggs in rows:
-        bound = rank is None
+        bound = role in ("upper-bound", "lower-bound")
         if bound and not ruled:
             lines.append(r"\midrule")
             ruled = True

@@ -27,7 +27,7 @@ from markupsafe import Markup, escape
 
 from sumbench.runfolder import Run
 
-from . import drilldown, findings, model
+from . import drilldown, findings, meta, model
 from .common import fmt, metric_label
 from .markdown import figure_caption
 
@@ -179,6 +179,9 @@ def context(run: Run, figures: Mapping[str, Mapping[str, Path]] | None = None) -
         "quality": findings.quality(run),
         "accounting": findings.accounting(run),
         "sampling": findings.sampling(run),
+        "meta": meta.meta_section(run),
+        "facts": findings.fact_checks(run),
+        "meta_signature": run.meta_eval.signature if run.meta_eval is not None else None,
         "lb": lb,
         "anchors": anchors,
         "figures": {
@@ -189,6 +192,7 @@ def context(run: Run, figures: Mapping[str, Mapping[str, Path]] | None = None) -
         "against": model.baseline_verdicts(run),
         "n_calls": len(calls),
         "n_tests": len(run.comparisons),
+        "n_tested": sum(1 for c in run.comparisons if c.tested),
         "lengths": model.length_table(run),
         "extractive": model.extractiveness_table(run),
         "docs": docs,

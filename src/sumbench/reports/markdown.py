@@ -14,7 +14,7 @@ from typing import Any
 
 from sumbench.runfolder import Run
 
-from . import findings, model
+from . import findings, meta, model
 from .common import scatter_note
 
 __all__ = ["figure_caption", "md_escape", "render_markdown", "write_markdown"]
@@ -24,6 +24,12 @@ MAX_CLOSE_CALLS = 40
 #: Up to this many contestants, report.md shows the head-to-head matrix (report.html always does).
 MAX_H2H_MATRIX = 8
 MAX_FAILURES = 100
+#: The leaderboard's note when no document was scored for every system.
+NO_COMMON_LEADERBOARD = (
+    "**Not a ranking:** no document was scored for every system, so each row is the mean over that system's "
+    "own documents (docs column), without an interval or a test, and rows are not comparable with each other "
+    "(ordered by the primary metric only to list them)."
+)
 
 FIGURE_CAPTIONS = {
     "rouge_means": "Mean ROUGE F (x100) of each ranked system with its bootstrap confidence interval, one panel per "
@@ -33,14 +39,17 @@ FIGURE_CAPTIONS = {
     "hollow grey ones cannot be told apart",
     "significance": "Pairwise tests of the ranked systems (bounds left out); columns are numbered by rank like the "
     "rows, and the title says which metrics are drawn and whether cells print p",
-    "groups": "Mean primary metric of each ranked system per document group, over the documents every system was "
-    "scored on (n per group shown); past six groups, a table coloured by the mean",
+    "groups": "Mean primary metric of each ranked system per document group, over the group's documents that every "
+    "system with scores in the group was scored on (n per group shown); past six groups, a table coloured by the mean",
     "lengths": "Summary length distributions per system vs. the references; ranked systems first, then the bounds",
     "rouge_vs_length": "Primary metric vs. summary length, one panel per system on shared axes: its documents "
     "(baseline black, bounds grey), every other system's in faint grey behind them, its least-squares line and "
     "the references' mean length (dashed)",
     "coverage_density": "Extractive coverage vs. density per document, one panel per system (Grusky et al. 2018); "
     "+: median",
+    "meta_scatter": "Each judged system's mean human score (x) against its mean score on the first compared metric "
+    "(y), a panel per human dimension, each point labelled with its system; the panel title gives the system-level "
+    "correlation with its interval",
 }
 
 
@@ -118,9 +127,79 @@ def _run_facts(run: Run) -> list[str]:
         ("Tests", md_escape(h.get("tests_note") or "–")),
         ("Versions", md_escape(h["versions"] or "–")),
         ("Cache", md_escape(h["cache"])),
+        *([("Meta-evaluation", md_escape(run.meta_eval.signature))] if run.meta_eval is not None else []),
         ("Failures", f"{h['failures']} ([details](#failures))" if h["failures"] else "0"),
     ]
     return _table(["", ""], [[f"**{k}**", v] for k, v in info], ["l", "l"])
+
+
+def _meta_table(rows: Sequence[Mapping[str, Any]], dimensions: Sequence[str]) -> list[str]:
+    body = []
+    for r in rows:
+        cells = []
+        for c in r["cells"]:
+            text = f"**{c['text']}**" if c["excludes_zero"] else c["text"]
+            if c["ci"]:
+                text += f" ({c['ci']})"
+            if c["skipped"]:
+                text += f" n={c['n']}"
+            cells.append(text)
+        body.append([md_escape(r["label"])] + cells)
+    return _table(["Metric"] + [md_escape(d) for d in dimensions], body)
+
+
+def _meta_section(lines: list[str], run: Run, figures: Mapping[str, Any]) -> None:
+    """ "Which metrics agree with people" (:func:`.meta.meta_section`), when the run was meta-evaluated."""
+    sec = meta.meta_section(run)
+    if sec is None:
+        return
+    lines += ["", "## Which metrics agree with people", ""]
+    lines += [md_escape(sec["source"]), "", md_escape(sec["matching"]), ""]
+    if sec["caution"]:
+        lines += [f"**Caution:** {md_escape(sec['caution'])}", ""]
+    lines += [f"- {md_escape(lv['line'])}" for lv in sec["levels"]]
+    if sec["sentences"]:
+        lines += [""] + [f"- {md_escape(s['text'])}" for s in sec["sentences"]]
+    if sec["error_note"]:
+        lines += ["", md_escape(sec["error_note"])]
+    for t in sec["tables"]:
+        lines += ["", f"### {t['name']} ({sec['coefficient_label']})", ""]
+        lines += [
+            f"{sec['coefficient_long']} with its {sec['confidence']} interval; **bold**: the "
+            "interval excludes 0"
+            + ("; n: documents that count, where some were left out." if t["level"] == "summary" else "."),
+            "",
+        ]
+        lines += _meta_table(t["rows"], sec["dimensions"])
+        if t["others"]:
+            lines += ["", f"All other metrics ({t['name'].lower()}):", ""]
+            lines += _meta_table(t["others"], sec["dimensions"])
+    det = sec["detectors"]
+    if det:
+        lines += ["", f"### Detecting errors ({md_escape(det['label'])})", ""]
+        if det["facts_sentence"]:
+            lines += [md_escape(det["facts_sentence"]), ""]
+        lines += [md_escape(det["direction"] + (" " + det["strongest"] if det["strongest"] else "")), ""]
+        head = ["Metric", "ROC AUC (higher value = error)", "reads as", "point-biserial r", "n (errors)"]
+
+        def rows(items: Sequence[Mapping[str, Any]]) -> list[list[str]]:
+            return [
+                [
+                    md_escape(r["label"]),
+                    f"{r['auc_text']} ({r['auc_ci']})",
+                    r["reads"],
+                    f"{r['pb_text']} ({r['pb_ci']})",
+                    r["n_text"],
+                ]
+                for r in items
+            ]
+
+        lines += _table(head, rows(det["rows"]), ["l", "r", "l", "r", "r"])
+        if det["others"]:
+            lines += ["", "All other metrics:", ""]
+            lines += _table(head, rows(det["others"]), ["l", "r", "l", "r", "r"])
+    _figure(lines, run, figures, "meta_scatter")
+    lines += ["", "<sub>Every correlation is also in [meta\\_eval.csv](meta_eval.csv).</sub>"]
 
 
 def _role_mark(role: str) -> str:
@@ -150,13 +229,16 @@ def render_markdown(run: Run, figures: Mapping[str, Any] | None = None) -> str:
     lb = model.leaderboard(run)
     lines += ["", "## Leaderboard", ""]
     if (lb["rows"] or lb["bounds"]) and lb["metrics"]:
-        lines += [
-            f"Mean ROUGE F x100 with {h['confidence']} confidence interval over the {lb['common']:,} documents "
-            f"every system completed, ranked by {h['primary_label']}. **Bold**: best candidate in the column; "
-            "† statistically tied with it. Baselines are ranked and marked; bounds are reference points "
-            "below the ranking.",
-            "",
-        ]
+        if lb["common"] or len(lb["rows"]) + len(lb["bounds"]) < 2:
+            lines += [
+                f"Mean ROUGE F x100 with {h['confidence']} confidence interval over the {lb['common']:,} documents "
+                f"every system completed, ranked by {h['primary_label']}. **Bold**: best candidate in the column; "
+                "† statistically tied with it. Baselines are ranked and marked; bounds are reference points "
+                "below the ranking.",
+                "",
+            ]
+        else:
+            lines += [NO_COMMON_LEADERBOARD, ""]
         head = ["#", "System"] + lb["labels"] + ["docs", "flags", f"best / worst doc ({h['primary_label']})"]
         rows = []
         for r in lb["rows"] + lb["bounds"]:
@@ -223,7 +305,13 @@ def render_markdown(run: Run, figures: Mapping[str, Any] | None = None) -> str:
     if gr:
         lines += ["", f"## By group ({md_escape(gr['field'])})", ""]
         lines += [
-            f"Mean {gr['label']} x100 per group over the common documents; **bold**: the group's best candidate.",
+            f"Mean {gr['label']} x100 per group over "
+            + (
+                "the documents every system with scores in the group completed (–: none in the group)"
+                if gr["partial"]
+                else "the common documents"
+            )
+            + "; **bold**: the group's best candidate.",
             "",
         ]
         head = ["System"] + [f"{md_escape(g['name'])} ({g['documents']})" for g in gr["groups"]]
@@ -237,6 +325,8 @@ def render_markdown(run: Run, figures: Mapping[str, Any] | None = None) -> str:
             rows.append([md_escape(system) + _role_mark(role)] + cells)
         lines += _table(head, rows)
         _figure(lines, run, figures, "groups")
+
+    _meta_section(lines, run, figures)
 
     # junk and length
     q = findings.quality(run)
@@ -292,6 +382,25 @@ def render_markdown(run: Run, figures: Mapping[str, Any] | None = None) -> str:
     _figure(lines, run, figures, "lengths")
     _figure(lines, run, figures, "rouge_vs_length")
 
+    # fact checks
+    fc = findings.fact_checks(run)
+    if fc:
+        lines += ["", "## Fact checks", ""]
+        lines += [
+            md_escape(fc["explanation"]) + f" Per system, {md_escape(fc['where'])}: the mean share of a summary's "
+            "numbers, names, quotes and dates that the article does not contain (n: the summaries that state any), and "
+            "the summaries with at least one unsupported fact.",
+            "",
+        ]
+        head = ["System"] + list(fc["kinds"]) + ["with an unsupported fact", "facts per summary"]
+        rows = [
+            [md_escape(r["system"]) + _role_mark(r["role"])]
+            + [f"{c['text']} (n={c['n']:,})" for c in r["kinds"]]
+            + [r["flagged_text"], r["checked_text"]]
+            for r in fc["rows"]
+        ]
+        lines += _table(head, rows)
+
     # accounting
     acc = findings.accounting(run)
     if acc:
@@ -340,8 +449,9 @@ def render_markdown(run: Run, figures: Mapping[str, Any] | None = None) -> str:
     # significance
     lines += ["", "## Significance", ""]
     calls = model.close_calls(run)
-    if not run.comparisons:
-        lines.append("_No pairwise tests in this run._")
+    if not run.comparisons or not any(c.tested for c in run.comparisons):
+        if not h.get("tests_note"):
+            lines.append("_No pairwise tests in this run._")
     elif calls:
         lines += [
             f"Statistical ties: pairs the tests cannot separate at {h['confidence']} (Holm-adjusted).",

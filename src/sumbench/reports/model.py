@@ -88,6 +88,11 @@ def tests_note(run: Run) -> str | None:
 
     if not run.comparisons:
         return None
+    if not any(c.n for c in run.comparisons):
+        return (
+            "No pairwise tests: the tests compare systems on the documents every system completed, and no "
+            "document was scored for every system."
+        )
     family = max((c.family for c in run.comparisons), default=0) or max(
         sum(1 for c in run.comparisons if c.metric == m) for m in {c.metric for c in run.comparisons}
     )
@@ -161,7 +166,8 @@ def leaderboard(run: Run) -> dict[str, Any]:
     CI; bounds (upper and lower) apart in ``bounds``, never ranked. ``best`` marks the best *candidate*
     per column; ``tied`` the candidates the tests cannot tell from it (:func:`.findings.tied_with_best`).
     Each row has its role, coverage (documents scored / corpus), own-document means when coverage is
-    partial, and flags (coverage, length, junk)."""
+    partial, and flags (coverage, length, junk). When no document was scored for every system
+    (``comparable`` False), each mean is over the system's own documents: no row is ranked or marked best."""
     metrics = list(run.f_metrics)  # the length-matched scores are beside the raw ones in "Length and junk"
     primary = run.primary_metric
     bw = best_worst(run)
@@ -170,6 +176,8 @@ def leaderboard(run: Run) -> dict[str, Any]:
         failures[f.system] = failures.get(f.system, 0) + 1
     total = run.total_documents
     entries = {e.label: e for e in run.manifest.systems}
+    # with no document every system was scored on, each mean is over the system's own documents: listed, not ranked
+    comparable = common_count(run) > 0 or len(run.systems) < 2
 
     def row(s: str, rank: int | None) -> dict[str, Any]:
         docs = run.coverage(s)
@@ -186,7 +194,7 @@ def leaderboard(run: Run) -> dict[str, Any]:
             flags.append(f"{junk} junk")
         if entry is not None and entry.constant:
             flags.append("same summary everywhere")
-        own = [_own_cell(run, s, m) for m in metrics]
+        own = [_own_cell(run, s, m) for m in metrics] if comparable else []  # else every mean is its own
         return {
             "rank": rank,
             "system": s,
@@ -203,9 +211,9 @@ def leaderboard(run: Run) -> dict[str, Any]:
         }
 
     ranked = [s for s in system_order(run) if run.role(s) not in ("upper-bound", "lower-bound")]
-    rows = [row(s, k) for k, s in enumerate(ranked, 1)]
+    rows = [row(s, k if comparable else None) for k, s in enumerate(ranked, 1)]
     bounds = [row(s, None) for s in system_order(run) if run.role(s) in ("upper-bound", "lower-bound")]
-    for k, m in enumerate(metrics):
+    for k, m in enumerate(metrics if comparable else ()):
         candidates = [r for r in rows if r["role"] == "candidate" and math.isfinite(r["cells"][k]["mean"])]
         if not candidates:
             continue
@@ -224,6 +232,7 @@ def leaderboard(run: Run) -> dict[str, Any]:
         "common": common_count(run),
         "documents": total,
         "baseline": run.baseline,
+        "comparable": comparable,
     }
 
 

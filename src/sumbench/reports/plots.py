@@ -50,11 +50,12 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from sumbench.records import BOUND_ROLES
 from sumbench.runfolder import Comparison, Run
 
-from .common import metric_label, reference_lengths, scatter_sample, system_order
+from .common import group_documents, metric_label, reference_lengths, scatter_sample, system_order
 from .verdicts import is_significant
 
 __all__ = [
     "FIGURES",
+    "META_FIGURES",
     "COLOUR_ENCODES",
     "FIGURE_WIDTH",
     "GROUP_COLOURS",
@@ -69,6 +70,7 @@ __all__ = [
     "plot_forest",
     "plot_groups",
     "plot_lengths",
+    "plot_meta_scatter",
     "plot_rouge_means",
     "plot_rouge_vs_length",
     "plot_significance",
@@ -86,6 +88,7 @@ COLOUR_ENCODES = {
     "lengths": "role",
     "rouge_vs_length": "role",
     "coverage_density": "role",
+    "meta_scatter": "role",
 }
 #: What a system's marks are coloured by: its role (never its identity; the label names it).
 ROLE_COLOURS = {"candidate": "#0072B2", "baseline": "#000000", "upper-bound": "#666666", "lower-bound": "#666666"}
@@ -274,6 +277,8 @@ def _bound_line(ax: Axes, x: float, role: str, label: str, left_of_centre: bool)
 
 
 def _draw_rouge_means(run: Run) -> Figure | None:
+    if len(run.systems) > 1 and not run.scores.common_documents():
+        return None  # no document every system has: the means are not comparable, so nothing to rank
     metrics = list(run.f_metrics)
     ranked = [s for s in _contestants(run) if any(math.isfinite(run.mean(s, m)) for m in metrics)]
     bounds = [s for s in _bounds(run) if any(math.isfinite(run.mean(s, m)) for m in metrics)]
@@ -545,7 +550,7 @@ _P_CELL = 26.0
 
 
 def _draw_significance(run: Run) -> Figure | None:
-    if not run.comparisons:
+    if not any(c.tested for c in run.comparisons):  # nothing tested (e.g. no document every system has)
         return None
     tested = {c.metric for c in run.comparisons}
     metrics = [m for m in run.metrics if m in tested] + sorted(tested - set(run.metrics))
@@ -754,21 +759,20 @@ def _diff_text(diff: float, lo: float, hi: float) -> str:
 # --- groups -------------------------------------------------------------------------------------
 def group_means(run: Run, metric: str | None = None) -> tuple[list[str], dict[str, int], dict[str, list[float]]]:
     """Per document group: ``(groups, documents per group, {contestant: [mean per group]})`` of
-    ``metric`` (default: the primary metric) over the common set (documents scored for every system).
-    Groups in order of size (largest first), then name; groups without a common document are left out."""
+    ``metric`` (default: the primary metric) over the group's documents that every system with a score in
+    the group was scored on (:func:`.common.group_documents`: the group's share of the common set when
+    every system has scores in every group; NaN for a system without). Groups in order of size (largest
+    first), then name; groups without such a document are left out."""
     metric = metric or run.primary_metric
-    doc_groups = run.document_groups()
-    if metric is None or not doc_groups or metric not in run.scores.columns:
+    by_group = group_documents(run)
+    if metric is None or not by_group or metric not in run.scores.columns:
         return [], {}, {}
-    common = set(run.scores.common_documents())
-    sizes: dict[str, int] = {}
-    for doc, g in doc_groups.items():
-        if doc in common:
-            sizes[g] = sizes.get(g, 0) + 1
+    sizes = {g: len(docs) for g, docs in by_group.items()}
     groups = sorted(sizes, key=lambda g: (-sizes[g], g))
     code = {g: k for k, g in enumerate(groups)}
+    doc_code = {d: code[g] for g, docs in by_group.items() for d in docs}
     row_group = np.fromiter(
-        (code.get(doc_groups.get(d, ""), -1) if d in common else -1 for d in run.scores.doc_ids),
+        (doc_code.get(d, -1) for d in run.scores.doc_ids),
         dtype=np.int64,
         count=len(run.scores),
     )
@@ -858,8 +862,178 @@ def _draw_groups(run: Run) -> Figure | None:
             fig.colorbar(image, ax=ax, location="bottom", shrink=0.6, label=f"mean{_unit(metric)}")
         if len(shown) < len(groups):
             ax.set_xlabel(f"the {len(shown)} largest of {len(groups)} groups")
-    _title(fig, f"Mean {metric_label(metric)} per document group (documents every system was scored on)")
+    partial = any(not math.isfinite(v) for row in means.values() for v in row)
+    every = (
+        "per group, the documents every system in it was scored on"
+        if partial
+        else "documents every system was scored on"
+    )
+    _title(fig, f"Mean {metric_label(metric)} per document group ({every})")
     return fig
+
+
+# --- meta_scatter -------------------------------------------------------------------------------
+#: Where a point's label may go, as (dx, dy) offsets in points from the point, nearest first: the four
+#: corners beside it, above, below, then 16 directions ever farther out.
+_LABEL_SPOTS = (
+    (4.0, 2.0),
+    (-4.0, 2.0),
+    (4.0, -2.0),
+    (-4.0, -2.0),
+    (0.0, 5.0),
+    (0.0, -5.0),
+    (6.0, 0.0),
+    (-6.0, 0.0),
+    *(
+        (round(r * math.cos(a), 1), round(0.8 * r * math.sin(a), 1))
+        for r in (9.0, 13.0, 17.0, 22.0, 28.0, 35.0)
+        for a in np.linspace(0, 2 * math.pi, 16, endpoint=False)
+    ),
+)
+
+
+def _label_points(ax: Axes, xs: Sequence[float], ys: Sequence[float], labels: Sequence[str]) -> None:
+    """Label each point with its text where it overlaps no other label and no point, inside the axes,
+    trying the spots of :data:`_LABEL_SPOTS` (nearest first; a far one gets a leader line); where none is
+    free, the spot that overlaps least. Needs the figure laid out (its axes placed)."""
+    fig = ax.get_figure()
+    assert fig is not None
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    to_px = fig.dpi / 72.0
+    frame = ax.get_window_extent(renderer)
+    centres = ax.transData.transform(np.column_stack([xs, ys]))
+    marker = 3.5 * to_px
+    taken: list[tuple[float, float, float, float]] = [
+        (cx - marker, cy - marker, cx + marker, cy + marker) for cx, cy in centres
+    ]
+
+    def overlap(box: tuple[float, float, float, float]) -> float:
+        area = 0.0
+        for t in taken:
+            w = min(box[2], t[2]) - max(box[0], t[0])
+            h = min(box[3], t[3]) - max(box[1], t[1])
+            if w > 0 and h > 0:
+                area += w * h
+        for lo, hi, a, b in ((box[0], box[2], frame.x0, frame.x1), (box[1], box[3], frame.y0, frame.y1)):
+            if lo < a or hi > b:  # outside the axes: as bad as covering everything
+                area += 1e6
+        return area
+
+    # the most crowded points choose first
+    order = sorted(range(len(labels)), key=lambda k: -sum(1 for c in centres if np.hypot(*(c - centres[k])) < 40))
+    for k in order:
+        probe = ax.text(0, 0, labels[k], fontsize=MIN_FONT)
+        extent = probe.get_window_extent(renderer)
+        probe.remove()
+        w, h = extent.width, extent.height
+        cx, cy = centres[k]
+        best: tuple[float, tuple[float, float], tuple[float, float, float, float]] | None = None
+        for dx, dy in _LABEL_SPOTS:
+            ox, oy = dx * to_px, dy * to_px
+            left = cx + ox - (w / 2 if abs(dx) < 1 else (0 if dx > 0 else w))
+            bottom = cy + oy - (h / 2 if abs(dy) < 1 else (0 if dy > 0 else h))
+            box = (left, bottom, left + w, bottom + h)
+            cost = overlap(box)
+            if best is None or cost < best[0]:
+                best = (cost, (dx, dy), box)
+            if cost == 0:
+                break
+        assert best is not None
+        _, (dx, dy), box = best
+        text = ax.annotate(
+            labels[k],
+            (xs[k], ys[k]),
+            xytext=(dx, dy),
+            textcoords="offset points",
+            ha="center" if abs(dx) < 1 else ("left" if dx > 0 else "right"),
+            va="center" if abs(dy) < 1 else ("bottom" if dy > 0 else "top"),
+            fontsize=MIN_FONT,
+            color="#222222",
+        )
+        text.set_in_layout(False)  # placed for this layout: it must not move the axes
+        if math.hypot(dx, dy) > 8:  # a label moved away from its point: a faint leader line to it
+            end = ax.transData.inverted().transform((cx + 0.8 * dx * to_px, cy + 0.8 * dy * to_px))
+            leader = ax.plot([xs[k], end[0]], [ys[k], end[1]], color="#9a9a9a", linewidth=0.6, zorder=2)[0]
+            leader.set_in_layout(False)
+        taken.append(box)
+
+
+def _meta_points(run: Run) -> tuple[str | None, list[str], list[tuple[str, list[str], list[float], list[float]]]]:
+    """The scatter's metric (the first compared one), the systems drawn, and per human dimension its
+    systems with both means: ``(dimension, systems, human means, metric means)``."""
+    meta = run.meta_eval
+    if meta is None or not meta.compared or not meta.system_means:
+        return None, [], []
+    metric = meta.compared[0]
+    panels = []
+    for dimension in meta.dimensions:
+        systems, xs, ys = [], [], []
+        for system in meta.systems:
+            row = meta.system_means.get(system, {})
+            x, y = row.get(dimension, math.nan), row.get(metric, math.nan)
+            if math.isfinite(x) and math.isfinite(y):
+                systems.append(system)
+                xs.append(float(x))
+                ys.append(float(y) * _scale(metric))
+        if len(systems) >= 2:
+            panels.append((dimension, systems, xs, ys))
+    drawn = list(dict.fromkeys(s for _, systems, _, _ in panels for s in systems))
+    return metric, drawn, panels
+
+
+def _draw_meta_scatter(run: Run) -> Figure | None:
+    from .meta import COEFFICIENT_LABELS, corr_text, display_coefficient, interval_text
+
+    metric, _systems, panels = _meta_points(run)
+    meta = run.meta_eval
+    if meta is None or metric is None or not panels:
+        return None
+    coefficient = display_coefficient(meta)
+    symbol = COEFFICIENT_LABELS.get(coefficient, coefficient).split()[-1]
+    ncols = 1 if len(panels) == 1 else 2
+    nrows = math.ceil(len(panels) / ncols)
+    panel_w = (FIGURE_WIDTH - 0.7) / ncols
+    panel_h = min(panel_w * 0.85, 3.2)
+    fig = _figure(1.1 + nrows * (panel_h + 0.55))
+    axes = fig.subplots(nrows, ncols, squeeze=False)
+    for k, (dimension, systems, xs, ys) in enumerate(panels):
+        ax = axes.flat[k]
+        roles = [role_of(run, s) for s in systems]
+        for role in dict.fromkeys(roles):
+            idx = [i for i, r in enumerate(roles) if r == role]
+            ax.plot(
+                [xs[i] for i in idx],
+                [ys[i] for i in idx],
+                linestyle="none",
+                marker=ROLE_MARKERS[role],
+                markersize=5,
+                color=ROLE_COLOURS[role],
+                zorder=3,
+            )
+        for values, setter in ((xs, ax.set_xlim), (ys, ax.set_ylim)):
+            lo, hi = min(values), max(values)
+            pad = max(hi - lo, 1e-9) * 0.18
+            setter(lo - pad, hi + pad)
+        ax.xaxis.set_major_locator(MaxNLocator(4))
+        ax.yaxis.set_major_locator(MaxNLocator(4))
+        entry = meta.correlation(metric, dimension, "system", coefficient)
+        title = _text(dimension, 18)
+        if entry is not None and math.isfinite(entry.value):
+            title += f": {symbol} = {corr_text(entry.value)} [{interval_text(entry.low, entry.high)}]"
+        ax.set_title(title, fontsize=9)
+        ax.set_xlabel(f"mean human {_text(dimension, 18)}")
+        if k % ncols == 0:
+            ax.set_ylabel(f"mean {metric_label(metric)}{_unit(metric)}")
+    _hide_unused(axes, len(panels))
+    what = f"system level, {_COEFFICIENT_WORDS.get(coefficient, coefficient)} with {meta.confidence:.0%} CI"
+    _title(fig, f"Systems' mean {metric_label(metric)} vs. their mean human scores, one point per system ({what})")
+    FigureCanvasAgg(fig).draw()  # lay the axes out (everything but the labels): the labels are placed in it
+    for k, (_dimension, systems, xs, ys) in enumerate(panels):
+        _label_points(axes.flat[k], xs, ys, [_text(s, 14) for s in systems])
+    return fig
+
+
+_COEFFICIENT_WORDS = {"kendall": "Kendall tau-b", "spearman": "Spearman rho", "pearson": "Pearson r"}
 
 
 # --- the figures --------------------------------------------------------------------------------
@@ -872,6 +1046,7 @@ _DRAW: dict[str, Callable[[Run], Figure | None]] = {
     "lengths": _draw_lengths,
     "rouge_vs_length": _draw_rouge_vs_length,
     "coverage_density": _draw_coverage_density,
+    "meta_scatter": _draw_meta_scatter,
 }
 
 
@@ -921,6 +1096,14 @@ plot_coverage_density = _plotter("coverage_density")
 plot_coverage_density.__doc__ = """Extractive fragment coverage (x) and density (y, symlog) per document, one
 panel per system, as in Grusky et al. (2018) figure 3."""
 
+plot_meta_scatter = _plotter("meta_scatter")
+plot_meta_scatter.__doc__ = """A meta-evaluated run: per human dimension, each judged system's mean human score (x)
+against its mean on the first compared metric (y), each point labelled with its system, the panel titled
+with the system-level correlation and its interval. Needs ``meta_eval.json``."""
+
+#: The figures of a meta-evaluated run (``meta_eval.json``), drawn after :data:`FIGURES`.
+META_FIGURES: dict[str, Callable[..., dict[str, Path] | None]] = {"meta_scatter": plot_meta_scatter}
+
 #: Figure name -> function, in report order.
 FIGURES: dict[str, Callable[..., dict[str, Path] | None]] = {
     "rouge_means": plot_rouge_means,
@@ -954,6 +1137,9 @@ def render_figures(run: Run, out_dir: str | Path, *, parallel: bool | None = Non
         for name, fn in FIGURES.items():
             if helper is None or name not in helper.names:
                 drawn[name] = fn(run, out_dir) is not None
+        if run.meta_eval is not None:
+            for name, fn in META_FIGURES.items():
+                drawn[name] = fn(run, out_dir) is not None
         if helper is not None:
             got = helper.join()
             for name in _HELPER_FIGURES:
@@ -961,7 +1147,7 @@ def render_figures(run: Run, out_dir: str | Path, *, parallel: bool | None = Non
     finally:
         if helper is not None:
             helper.kill()  # only does something when leaving early (an error, Ctrl-C)
-    return {name: _paths(out_dir, name) for name in FIGURES if drawn.get(name)}
+    return {name: _paths(out_dir, name) for name in (*FIGURES, *META_FIGURES) if drawn.get(name)}
 
 
 def _paths(out_dir: Path, name: str) -> dict[str, Path]:

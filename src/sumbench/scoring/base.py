@@ -53,7 +53,11 @@ class Metric(Protocol):
     """A per-summary metric. ``columns`` are the ``scores.csv`` columns it writes (names unique across
     a suite's metrics); ``signature()`` names every setting its numbers depend on (the run manifest
     records it); ``score_batch`` returns one :data:`MetricResult` per item, in order. Raising from
-    ``score_batch`` is allowed too: the batch is then scored item by item to find the failing ones."""
+    ``score_batch`` is allowed too: the batch is then scored item by item to find the failing ones.
+
+    Optional: ``validate()`` (raise ``ValueError`` for a bad parameter; runs when a suite is resolved) and
+    ``lower_is_better`` (the columns where a lower value means a better summary, e.g. counts of errors:
+    a meta-evaluation negates them, so that for every metric a positive correlation means agreement)."""
 
     @property
     def columns(self) -> Sequence[str]: ...

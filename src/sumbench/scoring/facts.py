@@ -1337,6 +1337,8 @@ class FactChecks:
 
     version = "1"
     columns = FACT_COLUMNS
+    #: Fewer unsupported facts is better: a meta-evaluation negates these columns before correlating.
+    lower_is_better = FACT_COLUMNS[:-1]
 
     def __init__(self, kinds: Sequence[str] = FACT_KINDS, lowercase_names: bool = False) -> None:
         unknown = [k for k in kinds if k not in FACT_KINDS]

@@ -15,7 +15,7 @@ from sumbench import entrypoints
 from sumbench.errors import PluginError
 from sumbench.scoring.base import Metric
 
-__all__ = ["GROUP", "build_metric", "metric_params", "registered", "resolve"]
+__all__ = ["GROUP", "build_metric", "lower_is_better", "metric_params", "registered", "resolve"]
 
 GROUP = "sumbench.metrics"
 
@@ -36,6 +36,16 @@ def resolve(use: str, base_dir: Path | None = None) -> type:
 def metric_params(metric: Any) -> dict[str, Any]:
     """A metric's constructor parameters as stored on the instance (its provenance)."""
     return {name: getattr(metric, name, None) for name in entrypoints.constructor_parameters(type(metric))}
+
+
+def lower_is_better(metric: Metric) -> tuple[str, ...]:
+    """The columns of ``metric`` where a lower value means a better summary (its optional
+    ``lower_is_better``; none by default), each one of its declared columns."""
+    declared = tuple(getattr(metric, "lower_is_better", ()) or ())
+    unknown = [c for c in declared if c not in tuple(metric.columns)]
+    if unknown:
+        raise PluginError(f"metric {type(metric).__name__}: lower_is_better names undeclared columns {unknown}")
+    return declared
 
 
 def build_metric(use: str, params: Mapping[str, Any] | None = None, base_dir: Path | None = None) -> Metric:
@@ -59,4 +69,5 @@ def build_metric(use: str, params: Mapping[str, Any] | None = None, base_dir: Pa
         raise PluginError(f"metric {use!r} must declare unique, non-empty column names; it declares {columns!r}")
     if not isinstance(signature, str) or not signature:
         raise PluginError(f"metric {use!r}: signature() must return a non-empty string")
+    lower_is_better(metric)
     return metric
