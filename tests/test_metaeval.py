@@ -127,7 +127,7 @@ def test_meta_eval_command_on_a_run_folder(tmp_path, capsys):
     meta = read_meta_eval(run_dir)
     assert meta is not None and meta.dimensions == ("length",) and meta.samples == 30
     err = capsys.readouterr().err
-    assert "summary level, kendall (with 95% CI)" in err and "rouge1_f" in err
+    assert "summary level, kendall [95% CI]" in err and "rouge1_f" in err
     assert main(["meta-eval", str(run_dir)]) == 2  # the run's suite has no [meta_eval]: says so
     assert "no [meta_eval] table; give --judgments" in capsys.readouterr().err
 
@@ -224,7 +224,7 @@ def test_the_shipped_meta_suites_run(tmp_path, suite, capsys):
     assert "Which metrics agree with people" in (out / "report.md").read_text(encoding="utf-8")
     if suite == "frank-meta":
         assert any(d.metric == "unsupported_facts" for d in meta.detectors)
-    assert "summary level, kendall" in capsys.readouterr().err
+    assert "summary level, kendall [95% CI]" in capsys.readouterr().err
 
 
 def test_lower_is_better_columns_are_negated_before_correlating(tmp_path):

@@ -352,7 +352,8 @@ def _r(value: float) -> str:
     """A correlation in two decimals without the leading zero (``.14``, ``-.05``; ``nan`` as –)."""
     if value != value:
         return "–"
-    return f"{value:.2f}".replace("0.", ".", 1)
+    text = f"{value:.2f}".replace("0.", ".", 1)
+    return ".00" if text == "-.00" else text
 
 
 def _print_meta_eval(meta: Any) -> None:
@@ -362,24 +363,28 @@ def _print_meta_eval(meta: Any) -> None:
 
     console = _stderr_console()
     coefficient = "kendall" if "kendall" in meta.coefficients else meta.coefficients[0]
+    negated = set(meta.negated)
     for level in meta.levels:
-        console.print(f"{level} level, {coefficient} (with {meta.confidence:.0%} CI)", soft_wrap=True)
-        table = Table(box=None)
-        table.add_column("metric")
+        console.print(f"{level} level, {coefficient} [{meta.confidence:.0%} CI]", soft_wrap=True)
+        table = Table(box=None, padding=(0, 1), pad_edge=False)
+        table.add_column("metric", no_wrap=True)
         for dimension in meta.dimensions:
-            table.add_column(dimension, justify="right")
+            table.add_column(dimension, justify="right", no_wrap=True)
         for metric in meta.compared or meta.metrics:
             cells = []
             for dimension in meta.dimensions:
                 c = meta.correlation(metric, dimension, level, coefficient)
-                cells.append("–" if c is None or c.value != c.value else f"{_r(c.value)} [{_r(c.low)}, {_r(c.high)}]")
-            table.add_row(escape(metric), *cells)
+                cells.append("–" if c is None or c.value != c.value else f"{_r(c.value)}\n[{_r(c.low)},{_r(c.high)}]")
+            table.add_row(escape(metric + ("*" if metric in negated else "")), *cells)
         console.print(table)
+    if negated & set(meta.compared or meta.metrics):
+        console.print("* negated before correlating (lower is better): positive = agrees with people")
     for d in meta.detectors:
         if d.metric == "unsupported_facts":
             console.print(
                 f"{d.metric} as a detector of {d.dimension} < {d.threshold:g}: ROC AUC {d.auc:.3f} "
-                f"[{d.auc_low:.3f}, {d.auc_high:.3f}], point-biserial r {d.point_biserial:.3f} (n = {d.n})"
+                f"[{d.auc_low:.3f}, {d.auc_high:.3f}], point-biserial r {d.point_biserial:.3f} (n = {d.n})",
+                soft_wrap=True,
             )
 
 
