@@ -107,6 +107,7 @@ CASES = [
     ("lead", "", 'multiref = "avg"', "unknown multiref 'avg'"),
     ("lead", "", "max_words = 0", "max_words must be a positive int"),
     ("lead", "", "max_words = 100\nmax_bytes = 665", "give max_words or max_bytes, not both"),
+    ("lead", "", 'rouge_types = ["rougeW"]\nw_weight = 0', "w_weight must be"),
 ]
 
 

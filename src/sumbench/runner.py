@@ -447,7 +447,7 @@ class _RunState:
 
     def _count_lsum(self, chunk: Sequence[Document], summaries: Sequence[Sequence[Summary]]) -> None:
         scoring = self.suite.config.scoring
-        if "rougeLsum" in scoring.rouge_types and scoring.lsum_split == "newline":
+        if {"rougeLsum", "rougeWsum"} & set(scoring.rouge_types) and scoring.lsum_split == "newline":
             self.lsum_refs += sum(lsum_newline_warning(r) for d in chunk for r in d.references)
             self.lsum_outs += sum(lsum_newline_warning(s.text) for ss in summaries for s in ss)
 
@@ -493,8 +493,9 @@ class _RunState:
             )
         if self.lsum_refs or self.lsum_outs:
             warnings.append(
-                f"ROUGE-Lsum with lsum_split='newline': {self.lsum_refs} references and {self.lsum_outs} summaries "
-                'hold several sentences on one line, so Lsum treats each as one sentence (set lsum_split = "splitter")'
+                f"ROUGE-Lsum/Wsum with lsum_split='newline': {self.lsum_refs} references and {self.lsum_outs} "
+                "summaries hold several sentences on one line, so Lsum treats each as one sentence "
+                '(set lsum_split = "splitter")'
             )
         if stream.skipped:
             warnings.append(f"{len(stream.skipped)} corpus records skipped (on_bad_document = 'skip')")

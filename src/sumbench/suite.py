@@ -134,6 +134,7 @@ class ScoringConfig:
     confidence: float = 0.95
     primary: str | None = None  # None: rouge2_f when scored, else the first ROUGE F column
     length_matched: bool = False  # also score every summary cut to its reference length (rouge2_f_lm, ...)
+    w_weight: float = 1.2  # ROUGE-W's weight (Perl -w), for rougeW / rougeWsum
 
 
 @dataclass(frozen=True)
@@ -605,6 +606,8 @@ def _scoring(table: Any, where: str) -> ScoringConfig:
     for key in ("bootstrap_samples", "max_words", "max_bytes"):
         if key in values:
             _expect(values[key], int, where, f"[scoring] {key}")
+    if "w_weight" in values:
+        _expect(values["w_weight"], (int, float), where, "[scoring] w_weight")
     if values.get("bootstrap_samples", 1) < 1:
         raise SuiteError(f"{where}: [scoring] bootstrap_samples must be at least 1")
     if "confidence" in values:
@@ -857,6 +860,7 @@ def resolve_suite(suite: SuiteConfig) -> ResolvedSuite:
         max_words=scoring.max_words,
         max_bytes=scoring.max_bytes,
         length_matched=scoring.length_matched,
+        w_weight=scoring.w_weight,
     )
     try:
         rouge.validate()

@@ -26,7 +26,7 @@ __all__ = [
     "system_order",
 ]
 
-_ROUGE_NAME = re.compile(r"rouge(\w+?)_([prf])")
+_ROUGE_NAME = re.compile(r"rouge(\w+?\*?)_([prf])")
 
 #: Names of the non-ROUGE columns of scores.csv (length and extractiveness statistics).
 _LABELS = {

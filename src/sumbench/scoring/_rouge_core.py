@@ -10,6 +10,9 @@ The LCS *index set* that rouge-score's and ROUGE-1.5.5's backtrack picks (on a t
 diagonal, else go left only if ``T[i][j-1] > T[i-1][j]``, else up) is recovered from the stored
 columns without building the table: in a non-matching cell, "up" is taken exactly when bit
 ``i-1`` of ``V_j`` is 1, so a whole run of "up" moves is one highest-set-bit lookup.
+
+Skip-bigrams (ROUGE-S/SU) and weighted LCS (ROUGE-W) follow ROUGE-1.5.5.pl's ``createSkipBigram``
+and ``wlcs`` / ``wlcs_inner`` / ``markLCS`` line by line, quirks included (see the functions).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from functools import lru_cache
+from itertools import chain, combinations
 
 from sumbench.scoring._rouge_porter import porter_stem
 from sumbench.text import tokenize
@@ -186,3 +190,177 @@ def summary_lcs_hits(
     for tok, k in used.items():
         hits += min(k, ref_counts.get(tok, 0), cand_counts.get(tok, 0))
     return hits
+
+
+# ----------------------------------------------------------------------- ROUGE-S / ROUGE-SU
+def skip_bigram_total(n: int, gap: int) -> int:
+    """Number of skip-bigrams of ``n`` tokens with at most ``gap`` tokens between the two (``gap < 0``:
+    no limit): Perl's ``createSkipBigram`` pairs ``i < j <= i + gap + 1``."""
+    if n < 2:
+        return 0
+    if gap < 0 or gap + 1 >= n - 1:
+        return n * (n - 1) // 2
+    d = gap + 1
+    return d * n - d * (d + 1) // 2
+
+
+def skip_bigram_counts(tokens: Sequence[str], gap: int, joinable: bool = False) -> dict:
+    """Multiset of the skip-bigrams of ``tokens`` (pairs ``i < j <= i + gap + 1``; ``gap < 0``: any
+    ``j > i``), keyed like :func:`ngram_counts` bigrams ("a b" when ``joinable``, else tuples)."""
+    n = len(tokens)
+    if gap < 0 or gap + 1 >= n - 1:
+        pairs: Iterable[tuple[str, str]] = combinations(tokens, 2)
+    else:
+        pairs = chain.from_iterable(zip(tokens, tokens[d:]) for d in range(1, gap + 2))
+    return counts(map(" ".join, pairs) if joinable else pairs)
+
+
+def _shared_skip_pairs(tokens: Sequence[str], gap: int, keep: set[str]) -> dict:
+    """Skip-bigram multiset of ``tokens`` restricted to pairs whose two tokens are both in ``keep``."""
+    if gap < 0 or gap + 1 >= len(tokens) - 1:  # no limit: positions do not matter, drop the others first
+        return counts(combinations([t for t in tokens if t in keep], 2))
+    span = gap + 1
+    idx = [i for i, t in enumerate(tokens) if t in keep]
+    pairs: list[tuple[str, str]] = []
+    add = pairs.append
+    for k, i in enumerate(idx):
+        a = tokens[i]
+        for j in idx[k + 1 :]:
+            if j - i > span:
+                break
+            add((a, tokens[j]))
+    return counts(pairs)
+
+
+def skip_bigram_overlap(a: Sequence[str], b: Sequence[str], gap: int) -> int:
+    """Clipped skip-bigram overlap of two token sequences, counting only the pairs of tokens both
+    sequences have (same value as :func:`overlap` of the two :func:`skip_bigram_counts`; for wide or
+    unlimited gaps, where the full multisets grow as n², this is the cheaper way)."""
+    keep = set(a).intersection(b)
+    if not keep:
+        return 0
+    return overlap(_shared_skip_pairs(a, gap, keep), _shared_skip_pairs(b, gap, keep))
+
+
+# ------------------------------------------------------------------------------- ROUGE-W
+_WEIGHTS: dict[float, list[float]] = {}
+
+
+def wlcs_weights(w: float, n: int) -> list[float]:
+    """``[f(0), f(1), ..., f(n)]`` (at least) for ROUGE-W's ``f(k) = k ** w`` (Perl ``wlcsWeight``:
+    ``$r**$power``, C ``pow``)."""
+    table = _WEIGHTS.get(w)
+    if table is None:
+        table = _WEIGHTS[w] = [0.0**w]
+    if len(table) <= n:
+        table.extend(float(k) ** w for k in range(len(table), max(n + 1, 2 * len(table))))
+    return table
+
+
+def wlcs_rows(model: Sequence[str], peer: Sequence[str], pw: Sequence[float]) -> int:
+    """Bitmask of the ``model`` positions that ROUGE-1.5.5's ``wlcs_inner`` + ``markLCS`` mark.
+
+    The weighted-LCS table of Lin (2004): on a token match the cell is always the diagonal one plus
+    ``f(k+1) - f(k)`` (``k``: length of the consecutive run ending at the diagonal cell), computed as
+    Perl does, ``(c + f(k+1)) - f(k)``; otherwise up when ``c[i-1][j] >= c[i][j-1]``, else left. The
+    backtrack from the last cell marks the model position of every diagonal move. ``pw`` is
+    :func:`wlcs_weights` for at least ``min(len(model), len(peer))``.
+    """
+    n = len(peer)
+    if not model or not n:
+        return 0
+    prev_c = [0.0] * (n + 1)
+    zeros = [0] * (n + 1)
+    prev_l = zeros
+    table = [prev_c]
+    present = set(peer)
+    # while the previous row is non-decreasing, a row whose token the peer lacks equals it (every cell
+    # goes up: c[i-1][j] >= c[i-1][j-1] = c[i][j-1]), so it is shared, not computed
+    rising = True
+    for tok in model:
+        if rising and tok not in present:
+            table.append(prev_c)
+            prev_l = zeros
+            continue
+        cur_c = [0.0] * (n + 1)
+        cur_l = [0] * (n + 1)
+        left = 0.0
+        rising = True
+        for j, p in enumerate(peer, 1):
+            if p == tok:
+                k = prev_l[j - 1]
+                value = prev_c[j - 1] + pw[k + 1] - pw[k]
+                if value < left:  # only a match can make a row decrease
+                    rising = False
+                left = value
+                cur_l[j] = k + 1
+            else:
+                up = prev_c[j]
+                if up >= left:
+                    left = up
+            cur_c[j] = left
+        table.append(cur_c)
+        prev_c, prev_l = cur_c, cur_l
+    hits = 0
+    i, j = len(model), n
+    while i and j:
+        if model[i - 1] == peer[j - 1]:
+            i -= 1
+            j -= 1
+            hits |= 1 << i
+        elif table[i - 1][j] >= table[i][j - 1]:
+            i -= 1
+        else:
+            j -= 1
+    return hits
+
+
+def summary_wlcs_hits(
+    ref_units: Sequence[Tokens],
+    ref_sets: Sequence[Mapping[str, object]],
+    cand_units: Sequence[Tokens],
+    cand_sets: Sequence[Mapping[str, object]],
+    ref_counts: Mapping[str, int],
+    cand_counts: Mapping[str, int],
+    w: float,
+) -> tuple[float, float]:
+    """ROUGE-1.5.5's ``wlcs``: ``(hit, base)`` of one reference against one candidate.
+
+    For each reference unit (in order): ``base += f(len(unit))``; the union over candidate units of
+    the :func:`wlcs_rows` marks; then a walk over the marked positions in order, each one a hit only
+    while both unigram budgets (``ref_counts`` / ``cand_counts``, shared by all units and shrinking
+    with every hit) still have its token. Hits are grouped into runs and a run of length ``k`` adds
+    ``f(k)``. As in Perl, a run is closed only at a counted hit whose next position is unmarked (or
+    the unit's end): a marked position refused by the budgets neither counts nor closes the run, so
+    runs can join across it, and a run whose last counted hit is followed by refused positions up to
+    the unit's end is never added.
+    """
+    longest = max(max(map(len, ref_units), default=0), max(map(len, cand_units), default=0))
+    pw = wlcs_weights(w, longest)
+    ref_left = dict(ref_counts)
+    cand_left = dict(cand_counts)
+    hit = 0.0
+    base = 0.0
+    for unit, uset in zip(ref_units, ref_sets):
+        base += pw[len(unit)]
+        if not unit:
+            continue
+        keys = uset.keys()
+        mask = 0
+        for c, cset in zip(cand_units, cand_sets):
+            if not keys.isdisjoint(cset):
+                mask |= wlcs_rows(unit, c, pw)
+        run = 0
+        rest = mask
+        while rest:
+            low = rest & -rest
+            rest ^= low
+            tok = unit[low.bit_length() - 1]
+            if ref_left.get(tok, 0) > 0 and cand_left.get(tok, 0) > 0:
+                run += 1
+                if not mask & (low << 1):  # next position unmarked, or the unit ends here
+                    hit += pw[run]
+                    run = 0
+                ref_left[tok] -= 1
+                cand_left[tok] -= 1
+    return hit, base

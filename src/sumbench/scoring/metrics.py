@@ -79,6 +79,7 @@ class Rouge:
         max_words: int | None = None,
         max_bytes: int | None = None,
         length_matched: bool = False,
+        w_weight: float = 1.2,
     ) -> None:
         self.rouge_types = rouge_types
         self.use_stemmer = use_stemmer
@@ -88,6 +89,7 @@ class Rouge:
         self.max_words = max_words
         self.max_bytes = max_bytes
         self.length_matched = length_matched
+        self.w_weight = w_weight
 
     @property
     def scorer(self) -> RougeScorer:
@@ -102,6 +104,7 @@ class Rouge:
                 multiref=self.multiref,
                 max_words=self.max_words,
                 max_bytes=self.max_bytes,
+                w_weight=self.w_weight,
             )
             self.__dict__["_scorer"] = built
         return built

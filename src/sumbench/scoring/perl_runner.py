@@ -102,6 +102,9 @@ def run_perl_rouge(
     formula: str = "A",
     max_words: int | None = None,
     max_bytes: int | None = None,
+    weight: float | None = None,
+    skip_distance: int | None = None,
+    skip_unigrams: bool = False,
     resamples: int = 10,
     timeout: float | None = None,
 ) -> list[dict[str, Score]]:
@@ -109,10 +112,20 @@ def run_perl_rouge(
 
     ``references[i]`` lists the references of ``candidates[i]``. Texts are written as UTF-8, one
     sentence unit per line as given. Returns, per pair, ``{"ROUGE-1": Score, ..., "ROUGE-L": Score}``
-    with the 5-decimal values Perl prints (its ROUGE-L is summary-level over the lines).
+    with the 5-decimal values Perl prints (its ROUGE-L is summary-level over the lines); ``max_n=0``
+    skips ROUGE-N. ``weight`` adds ``-w weight`` (key ``ROUGE-W-<weight>``, the weight as passed, e.g.
+    ``ROUGE-W-1.2``; summary-level over the lines like ROUGE-L; the script dies on a reference without
+    tokens). ``skip_distance`` adds ``-2 N`` (key ``ROUGE-S<N>``, ``ROUGE-S*`` for a negative N: no
+    limit) and ``skip_unigrams`` its ``-U`` (also ``ROUGE-SU<N>`` / ``ROUGE-SU*``).
     """
     if len(candidates) != len(references):
         raise ValueError(f"{len(candidates)} candidates but {len(references)} reference lists")
+    if max_n < 0:
+        raise ValueError(f"max_n must be >= 0, got {max_n}")
+    if weight is not None and not weight > 0:
+        raise ValueError(f"weight must be positive (the script's -w), got {weight}")
+    if skip_unigrams and skip_distance is None:
+        raise ValueError("skip_unigrams (-U) needs skip_distance (-2)")
     if formula not in ("A", "B"):
         raise ValueError("formula must be 'A' (model average) or 'B' (best model)")
     if any(not refs for refs in references):
@@ -160,6 +173,12 @@ def run_perl_rouge(
             cmd += ["-l", str(max_words)]
         if max_bytes:
             cmd += ["-b", str(max_bytes)]
+        if weight is not None:
+            cmd += ["-w", str(weight)]
+        if skip_distance is not None:
+            cmd += ["-2", str(skip_distance)]
+            if skip_unigrams:
+                cmd.append("-U")
         cmd.append(str(filelist))
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     if proc.returncode != 0:
@@ -169,7 +188,8 @@ def run_perl_rouge(
         if m:
             name, idx, r, p, f = m.groups()
             results[int(idx) - 1][name] = Score(float(p), float(r), float(f))
-    missing = [i for i, res in enumerate(results) if len(res) != max_n + 1]
+    expected = max_n + 1 + (weight is not None) + (0 if skip_distance is None else 1 + skip_unigrams)
+    missing = [i for i, res in enumerate(results) if len(res) != expected]
     if missing:
         raise RuntimeError(
             f"ROUGE-1.5.5.pl printed no per-pair scores for {len(missing)} pairs "

@@ -2,7 +2,7 @@
 
 Usage::
 
-    scorer = RougeScorer(["rouge1", "rouge2", "rougeL", "rougeLsum"], use_stemmer=True)
+    scorer = RougeScorer(["rouge1", "rouge2", "rougeL", "rougeLsum", "rougeSU4", "rougeWsum"], use_stemmer=True)
     scorer.score(reference, candidate)["rouge1"].fmeasure
     scorer.score_multi([ref_a, ref_b], candidate)           # multiref="max" (rouge-score)
     scorer.score_batch(references, candidates)              # many pairs, texts analysed once
@@ -52,6 +52,33 @@ How the two differ, by design (minimal examples; ``S = RougeScorer(types, use_st
   printed with ``%7.5f``) from those rounded values: ``"x \u212a"`` vs ``"x k"`` is P=0.5, R=1.0,
   F=0.66667 in Perl, and any score can move in the 5th decimal against unrounded arithmetic.
 
+ROUGE-W and ROUGE-S/SU (rouge-score has neither; the numbers papers print come from ROUGE-1.5.5.pl,
+so both modes compute them as the script's code does, on each mode's own tokens, stems and rounding):
+
+* ``rougeW`` / ``rougeWsum``: weighted LCS, ``f(k) = k ** w_weight`` (default 1.2, Perl ``-w 1.2``,
+  printed as ROUGE-W-1.2). Like ROUGE-L, ``rougeW`` takes the text as one unit (= Perl on one-line
+  input) and ``rougeWsum`` the rougeLsum units (= Perl on its input lines, its usual use). Per
+  reference unit, the union over candidate units of the positions the WLCS backtrack marks
+  (``wlcs_inner`` + ``markLCS``), clipped by unigram budgets as ROUGE-L; runs of consecutive marked
+  reference positions of length k add f(k) (``wlcs``). Recall is ``f^-1(hits / f(sum of
+  f(len(unit))))``, precision ``f^-1(hits / f(candidate tokens))`` (``computeWLCSScore``).
+* ``rougeS<N>`` / ``rougeSU<N>``: skip-bigrams, word pairs in order with at most N words between them
+  (Perl ``-2 N``: ``$j <= $i + N + 1``; ``rougeS0`` = rouge2), over the whole text (Perl's ``readText``:
+  line breaks do not matter); ``rougeS*`` / ``rougeSU*``: no limit (``-2 -1``). SU (``-U``) adds
+  unigrams to the same clipped multiset. P = hits / candidate units, R = hits / reference units.
+
+Where the script departs from Lin (2004), kept on purpose (published ROUGE-W/SU numbers include it):
+the recall total of ROUGE-W applies f twice, so a copy of the reference scores R = n^(1-w) < 1
+(``"a b c"`` vs itself: P=1.0, R=0.80274); ROUGE-W runs are consecutive *reference* positions, so
+Lin's example candidates "A B C D H I K" and "A H B K C I D" score the same against "A B C D E F G";
+a budget-refused position inside a run neither counts nor ends the run, and a run followed only by
+refused positions to the unit's end is dropped; ROUGE-SU adds the unigrams of every token but the
+last (Lin's begin-of-sentence marker would add all of them: "police kill the gunman" vs "police
+killed the gunman" is SU* 5/9 in the script, 6/10 by the paper). The script dies on a reference
+without tokens when -w is given; sumbench scores such pairs 0. Several references: ``pooled`` sums
+ROUGE-W's weighted hits and f-totals (``-f A``); ``best`` compares ROUGE-W's unrounded
+``f^-1(hits / sum of f(len(unit)))`` and ROUGE-S/SU's rounded recall (``-f B``).
+
 Multi-reference modes (``multiref``): ``max`` (rouge-score ``score_multi``), ``mean`` (mean of the
 per-reference P, R and F), ``pooled`` (Perl ``-f A``: hits and reference counts summed, the
 candidate count counted once per reference), ``best`` (Perl ``-f B``: the first reference with the
@@ -73,7 +100,9 @@ ROUGE-L units, see :func:`sumbench.scoring._perl_compat.read_text_lcs`).
 
 from __future__ import annotations
 
+import difflib
 import gc
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -89,7 +118,11 @@ from sumbench.scoring._rouge_core import (
     ngram_counts,
     overlap,
     rs_tokenize,
+    skip_bigram_counts,
+    skip_bigram_overlap,
+    skip_bigram_total,
     summary_lcs_hits,
+    summary_wlcs_hits,
     token_masks,
 )
 from sumbench.scoring._rouge_core import counts as _counts_of
@@ -105,11 +138,29 @@ __all__ = [
     "truncate_text",
 ]
 
-KNOWN_ROUGE_TYPES: tuple[str, ...] = tuple(f"rouge{n}" for n in range(1, 10)) + ("rougeL", "rougeLsum")
+#: The fixed type names; besides them ``rougeS<N>`` / ``rougeSU<N>`` for any gap N >= 0 (``rougeS4``,
+#: ``rougeSU4``, ...): skip-bigrams with at most N tokens between the two words, Perl's ``-2 N``.
+KNOWN_ROUGE_TYPES: tuple[str, ...] = tuple(f"rouge{n}" for n in range(1, 10)) + (
+    "rougeL",
+    "rougeLsum",
+    "rougeW",
+    "rougeWsum",
+    "rougeS*",
+    "rougeSU*",
+)
 MULTIREF_MODES: tuple[str, ...] = ("max", "mean", "pooled", "best", "jackknife")
 COMPAT_MODES: tuple[str, ...] = ("rouge-score", "perl")
 LSUM_SPLITS: tuple[str, ...] = ("newline", "splitter")
 _NGRAM_RE = re.compile(r"rouge([1-9])$")
+_SKIP_RE = re.compile(r"rougeS(U?)(0|[1-9][0-9]*|\*)$")
+_W_TYPES = ("rougeW", "rougeWsum")
+#: skip-bigram gaps up to this one are counted once per text and cached with it (at most gap+1 pairs
+#: per token); wider and unlimited gaps count, per pair, only the pairs of tokens both texts have
+_CACHED_MAX_GAP = 8
+_KNOWN_TEXT = (
+    "rouge1 .. rouge9, rougeL, rougeLsum, rougeW, rougeWsum, rougeS<N> and rougeSU<N> (N >= 0: at most N "
+    "words between the two words of a skip-bigram, e.g. rougeSU4), rougeS* and rougeSU* (no limit)"
+)
 
 
 class Score(NamedTuple):
@@ -129,22 +180,60 @@ class Tokenizer(Protocol):
     def tokenize(self, text: str) -> list[str]: ...
 
 
+def is_rouge_type(name: str) -> bool:
+    """True for a name :func:`parse_rouge_types` accepts (:data:`KNOWN_ROUGE_TYPES` or ``rougeS<N>`` /
+    ``rougeSU<N>``)."""
+    return name in KNOWN_ROUGE_TYPES or _SKIP_RE.match(name) is not None
+
+
+def _skip_spec(rouge_type: str) -> tuple[int, bool] | None:
+    """``(gap, with_unigrams)`` of a ROUGE-S/SU name (gap -1: no limit), None for other types."""
+    m = _SKIP_RE.match(rouge_type)
+    if m is None:
+        return None
+    return (-1 if m.group(2) == "*" else int(m.group(2))), m.group(1) == "U"
+
+
+def _did_you_mean(name: str) -> str:
+    """A hint for an unknown type name: Perl's own spellings (``ROUGE-SU4``, ``ROUGE-W-1.2``, ``-2 -1``)
+    map to ours, anything else to the closest known names."""
+    low = name.lower().replace("_", "-")
+    m = re.fullmatch(r"rouge-?(su|s)(-?)(\*|[0-9]+)", low)
+    if m:
+        unigrams = "U" if m.group(1) == "su" else ""
+        if m.group(2) and m.group(3) == "1":  # rougeSU-1: Perl's -2 -1
+            return f" Did you mean 'rougeS{unigrams}*' (Perl's -2 -1: no limit)?"
+        gap = m.group(3) if m.group(3) == "*" else str(int(m.group(3)))
+        return f" Did you mean 'rougeS{unigrams}{gap}'?"
+    m = re.fullmatch(r"rouge-?w(sum)?(-?[0-9]+(\.[0-9]*)?)?", low)
+    if m:
+        weight = f" with RougeScorer(w_weight={m.group(2).lstrip('-')})" if m.group(2) else ""
+        return f" Did you mean 'rougeW' or 'rougeWsum' (summary-level){weight}?"
+    m = re.fullmatch(r"rouge-?(l|lsum|[1-9])", low)
+    if m:
+        fixed = {"l": "rougeL", "lsum": "rougeLsum"}.get(m.group(1), f"rouge{m.group(1)}")
+        if fixed != name:
+            return f" Did you mean {fixed!r}?"
+    close = difflib.get_close_matches(name, [*KNOWN_ROUGE_TYPES, "rougeS4", "rougeSU4"], n=2, cutoff=0.6)
+    return f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+
+
 def parse_rouge_types(rouge_types: str | Iterable[str]) -> tuple[str, ...]:
     """Validate ROUGE type names (a list, or one comma-separated string); keeps order, drops repeats.
 
-    >>> parse_rouge_types("rouge1, rougeLsum")
-    ('rouge1', 'rougeLsum')
+    >>> parse_rouge_types("rouge1, rougeLsum, rougeSU4")
+    ('rouge1', 'rougeLsum', 'rougeSU4')
     """
     items = rouge_types.split(",") if isinstance(rouge_types, str) else list(rouge_types)
     out: list[str] = []
     for item in items:
         name = str(item).strip()
-        if name not in KNOWN_ROUGE_TYPES:
-            raise ValueError(f"unknown rouge type {name!r}; known: {', '.join(KNOWN_ROUGE_TYPES)}")
+        if not is_rouge_type(name):
+            raise ValueError(f"unknown rouge type {name!r}; known: {_KNOWN_TEXT}.{_did_you_mean(name)}")
         if name not in out:
             out.append(name)
     if not out:
-        raise ValueError(f"no rouge type given; known: {', '.join(KNOWN_ROUGE_TYPES)}")
+        raise ValueError(f"no rouge type given; known: {_KNOWN_TEXT}")
     return tuple(out)
 
 
@@ -197,6 +286,11 @@ class _Text:
         "_masks",
         "_lsum_masks",
         "_l_masks",
+        "joinable",
+        "_vocab",
+        "_skip",
+        "_su_unigrams",
+        "_unigrams",
     )
 
     def __init__(
@@ -210,6 +304,7 @@ class _Text:
         joinable: bool = True,
     ) -> None:
         self.tokens = tokens  # n-gram tokens (Perl: readText); rougeL tokens in rouge-score mode
+        self.joinable = joinable  # tokens hold no space: n-gram keys can be joined strings
         self.grams = {n: ngram_counts(tokens, n, joinable) for n in ns}
         self.lsum = lsum  # rougeLsum units
         self.lsum_sets = tuple(dict.fromkeys(u) for u in lsum)
@@ -223,6 +318,39 @@ class _Text:
         self._masks: Masks | None = None
         self._lsum_masks: tuple[Masks, ...] | None = None
         self._l_masks: tuple[Masks, ...] | None = None
+        self._vocab: dict[str, None] | None = None
+        self._skip: dict[int, tuple[dict, int]] = {}
+        self._su_unigrams: dict | None = None
+        self._unigrams: dict | None = None
+
+    def unigrams(self) -> dict:
+        """Unigram counts of ``tokens``."""
+        if 1 in self.grams:
+            return self.grams[1]
+        if self._unigrams is None:
+            self._unigrams = _counts_of(self.tokens)
+        return self._unigrams
+
+    def vocab(self) -> dict[str, None]:
+        """The distinct tokens of ``tokens`` (a dict, for ``keys().isdisjoint``)."""
+        if self._vocab is None:
+            self._vocab = dict.fromkeys(self.tokens)
+        return self._vocab
+
+    def skip_bigrams(self, gap: int) -> tuple[dict, int]:
+        """Skip-bigram multiset of ``tokens`` (at most ``gap`` tokens between) and its size."""
+        got = self._skip.get(gap)
+        if got is None:
+            grams = skip_bigram_counts(self.tokens, gap, self.joinable)
+            got = self._skip[gap] = (grams, skip_bigram_total(len(self.tokens), gap))
+        return got
+
+    def su_unigrams(self) -> dict:
+        """The unigrams ROUGE-SU adds: every token but the last (Perl's ``createSkipBigram`` adds the
+        unigram of position i inside its ``for($i=0;$i<$#m_tokens;$i++)`` loop)."""
+        if self._su_unigrams is None:
+            self._su_unigrams = _counts_of(self.tokens[:-1])
+        return self._su_unigrams
 
     def masks(self) -> Masks:
         if self._masks is None:
@@ -241,9 +369,10 @@ class _Text:
 
 
 class _Counts(NamedTuple):
-    hits: int
-    ref_total: int
-    cand_total: int
+    hits: float  # int, except ROUGE-W's weighted hits
+    ref_total: float  # ROUGE-W: f(base), see _make_wlcs_counter
+    cand_total: float
+    key: float | None = None  # ROUGE-W: what Perl's -f B compares (see _best_recall_index)
 
 
 @contextmanager
@@ -269,9 +398,11 @@ def _perl_f(p: float, r: float, alpha: float = 0.5) -> float:
 
 # ------------------------------------------------------------------------------------ scorer
 class RougeScorer:
-    """ROUGE-N (1-9), ROUGE-L and ROUGE-Lsum with rouge-score's interface and explicit policies.
+    """ROUGE-N (1-9), ROUGE-L, ROUGE-Lsum, ROUGE-W and ROUGE-S/SU with rouge-score's interface and
+    explicit policies.
 
-    ``rouge_types``: names from :data:`KNOWN_ROUGE_TYPES`. ``use_stemmer``: Porter stemming
+    ``rouge_types``: names from :data:`KNOWN_ROUGE_TYPES` or ``rougeS<N>`` / ``rougeSU<N>``.
+    ``w_weight``: ROUGE-W's weight (Perl ``-w``; recorded in the signature). ``use_stemmer``: Porter stemming
     (NLTK's for rouge-score, the script's plus WordNet exceptions for Perl). ``tokenizer``: an
     object with ``tokenize(text) -> list[str]`` replacing the default tokenizer (rouge-score mode
     only; the stemmer flag is then ignored, as in rouge-score). ``compat``, ``lsum_split``,
@@ -290,6 +421,7 @@ class RougeScorer:
         max_words: int | None = None,
         max_bytes: int | None = None,
         multiref: str | None = None,
+        w_weight: float = 1.2,
         cache_size: int = 8192,
     ) -> None:
         self.rouge_types = parse_rouge_types(rouge_types)
@@ -308,6 +440,8 @@ class RougeScorer:
             raise ValueError("give max_words or max_bytes, not both (as Perl's -l / -b)")
         if tokenizer is not None and compat == "perl":
             raise ValueError("compat='perl' uses ROUGE-1.5.5's own tokenizer; tokenizer must be None")
+        if isinstance(w_weight, bool) or not isinstance(w_weight, (int, float)) or not 0 < w_weight < math.inf:
+            raise ValueError(f"w_weight must be a positive number (ROUGE-1.5.5's -w), got {w_weight!r}")
         self.use_stemmer = bool(use_stemmer)
         self.tokenizer = tokenizer
         self.compat = compat
@@ -315,9 +449,11 @@ class RougeScorer:
         self.multiref = multiref
         self.max_words = max_words
         self.max_bytes = max_bytes
+        self.w_weight = float(w_weight)
         self._perl = compat == "perl"
         self._ngram_ns = tuple(int(m.group(1)) for t in self.rouge_types if (m := _NGRAM_RE.match(t)))
-        self._need_lsum = "rougeLsum" in self.rouge_types
+        self._need_lsum = "rougeLsum" in self.rouge_types or "rougeWsum" in self.rouge_types
+        self._need_l_units = "rougeL" in self.rouge_types or "rougeW" in self.rouge_types
         self._counters = {t: self._make_counter(t) for t in self.rouge_types}
         self._analyze: Callable[[str], _Text] = lru_cache(maxsize=cache_size)(
             self._analyze_perl if self._perl else self._analyze_rs
@@ -340,6 +476,8 @@ class RougeScorer:
             parts.append("tok=rouge-score")
         parts.append(f"lsum={self.lsum_split}")
         parts.append(f"multiref={self.multiref}")
+        if any(t in _W_TYPES for t in self.rouge_types):
+            parts.append(f"w={self.w_weight!r}")
         if self.max_words:
             parts.append(f"trunc=words:{self.max_words}")
         if self.max_bytes:
@@ -453,7 +591,7 @@ class RougeScorer:
         counts = None  # Perl clips LCS hits with readText's unigrams: the counts of ``tokens``
         l_units: tuple[Tokens, ...] = ()
         l_counts: dict | None = None
-        if "rougeL" in self.rouge_types:
+        if self._need_l_units:
             flat = _pc.perl_lines(text.replace("\n", " "))
             l_units = tuple(_pc.perl_tokens(u, stem) for u in _pc.read_text_lcs(flat, mw, mb))
             l_counts = _counts_of(_pc.perl_tokens(_pc.read_text(flat, mw, mb), stem))
@@ -465,6 +603,11 @@ class RougeScorer:
 
     def _make_counter(self, rouge_type: str) -> Callable[[_Text, _Text], _Counts]:
         perl = self._perl
+        if rouge_type in _W_TYPES:
+            return self._make_wlcs_counter(rouge_type == "rougeWsum")
+        skip = _skip_spec(rouge_type)
+        if skip is not None:
+            return self._make_skip_counter(*skip)
         if rouge_type == "rougeLsum":
 
             def lsum(ref: _Text, cand: _Text) -> _Counts:
@@ -504,8 +647,73 @@ class RougeScorer:
 
         return ngram
 
+    def _make_skip_counter(self, gap: int, unigrams: bool) -> Callable[[_Text, _Text], _Counts]:
+        """ROUGE-S / SU as ROUGE-1.5.5's ``createSkipBigram`` + ``skipBigramScore``: the skip-bigrams of
+        the whole text (``readText``: sentence units do not matter), clipped counts; SU also counts
+        the unigrams of every token but the last, in the same multiset."""
+        cached = 0 <= gap <= _CACHED_MAX_GAP
+
+        def count(ref: _Text, cand: _Text) -> _Counts:
+            a, b = ref.tokens, cand.tokens
+            if cached:
+                ref_grams, rt = ref.skip_bigrams(gap)
+                cand_grams, ct = cand.skip_bigrams(gap)
+                hits = overlap(ref_grams, cand_grams)
+            else:
+                hits = skip_bigram_overlap(a, b, gap)
+                rt, ct = skip_bigram_total(len(a), gap), skip_bigram_total(len(b), gap)
+            if unigrams:
+                hits += overlap(ref.su_unigrams(), cand.su_unigrams())
+                rt += max(len(a) - 1, 0)
+                ct += max(len(b) - 1, 0)
+            return _Counts(hits, rt, ct)
+
+        return count
+
+    def _make_wlcs_counter(self, summary_level: bool) -> Callable[[_Text, _Text], _Counts]:
+        """ROUGE-W as ROUGE-1.5.5's ``computeWLCSScore`` (``wlcs`` per reference): hits are the
+        weighted runs of :func:`summary_wlcs_hits` over the units; the totals are ``f(base)`` with
+        ``base = sum of f(len(unit))`` over the reference units (so f is applied twice: Perl's
+        ``$totalLCSCount += wlcsWeight($lcsBase)``) and ``f(candidate tokens)``; ``key`` is
+        ``f^-1(hit / base)``, the score Perl's ``-f B`` compares. ``rougeW``: the text as one unit
+        (Perl on one-line input); ``rougeWsum``: the rougeLsum units (Perl on its input lines)."""
+        w = self.w_weight
+        perl = self._perl
+
+        def count(ref: _Text, cand: _Text) -> _Counts:
+            if summary_level:
+                hit, base = summary_wlcs_hits(
+                    ref.lsum, ref.lsum_sets, cand.lsum, cand.lsum_sets, ref.lsum_counts, cand.lsum_counts, w
+                )
+                cand_n = len(cand.tokens) if perl else cand.lsum_total
+            elif perl:
+                hit, base = summary_wlcs_hits(
+                    ref.l_units, ref.l_sets, cand.l_units, cand.l_sets, ref.l_counts, cand.l_counts, w
+                )
+                cand_n = sum(cand.l_counts.values())
+            else:
+                hit, base = summary_wlcs_hits(
+                    (ref.tokens,), (ref.vocab(),), (cand.tokens,), (cand.vocab(),), ref.unigrams(), cand.unigrams(), w
+                )
+                cand_n = len(cand.tokens)
+            key = (hit / base) ** (1 / w) if base else 0.0
+            return _Counts(hit, base**w, float(cand_n) ** w, key)
+
+        return count
+
     def _to_score(self, rouge_type: str, c: _Counts) -> Score:
-        hits, rt, ct = c
+        hits, rt, ct, _ = c
+        if rouge_type in _W_TYPES:  # Perl: sprintf("%7.5f", wlcsWeightInverse(hit / total))
+            inv = 1 / self.w_weight
+            if self._perl:
+                r = _perl_round((hits / rt) ** inv) if rt else 0.0
+                p = _perl_round((hits / ct) ** inv) if ct else 0.0
+                return Score(p, r, _perl_f(p, r))
+            if not rt or not ct:
+                return _ZERO
+            p = (hits / ct) ** inv
+            r = (hits / rt) ** inv
+            return Score(p, r, 2 * p * r / (p + r) if p + r > 0 else 0.0)
         if self._perl:
             r = _perl_round(hits / rt) if rt else 0.0
             p = _perl_round(hits / ct) if ct else 0.0
@@ -532,12 +740,7 @@ class RougeScorer:
         for t in self.rouge_types:
             counts = [self._counts(t, r, cand) for r in refs]
             if mode == "pooled":
-                out[t] = self._to_score(
-                    t,
-                    _Counts(
-                        sum(c.hits for c in counts), sum(c.ref_total for c in counts), sum(c.cand_total for c in counts)
-                    ),
-                )
+                out[t] = self._to_score(t, _pooled(counts))
                 continue
             scores = [self._to_score(t, c) for c in counts]
             if mode == "max":
@@ -553,6 +756,17 @@ class RougeScorer:
                 else:
                     out[t] = _mean([_first_max(scores[:i] + scores[i + 1 :]) for i in range(n)])
         return out
+
+
+def _pooled(counts: Sequence[_Counts]) -> _Counts:
+    """Perl ``-f A``: hits, reference and candidate totals summed over the references, left to right
+    (``+=`` as Perl: ROUGE-W's totals are floats, and ``sum()`` of floats is compensated on Python 3.12+)."""
+    hits, rt, ct = counts[0][:3]
+    for c in counts[1:]:
+        hits += c.hits
+        rt += c.ref_total
+        ct += c.cand_total
+    return _Counts(hits, rt, ct)
 
 
 def _first_max(scores: Sequence[Score]) -> Score:
@@ -572,9 +786,14 @@ def _mean(scores: Sequence[Score]) -> Score:
 
 
 def _best_recall_index(rouge_type: str, counts: Sequence[_Counts], perl: bool) -> int:
-    """Perl ``-f B``: first reference with the strictly best recall (rounded for ROUGE-N in Perl)."""
+    """Perl ``-f B``: first reference with the strictly best recall (rounded for ROUGE-N and ROUGE-S/SU
+    in Perl; unrounded for ROUGE-L; for ROUGE-W Perl's unrounded ``f^-1(hit / base)``)."""
     best, best_i = -1.0, 0
-    for i, (hits, rt, _) in enumerate(counts):
+    for i, (hits, rt, _, key) in enumerate(counts):
+        if key is not None:
+            if key > best:
+                best, best_i = key, i
+            continue
         recall = hits / rt if rt else 0.0
         if perl and not rouge_type.startswith("rougeL") and rt:
             recall = _perl_round(recall)
