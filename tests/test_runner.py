@@ -168,6 +168,6 @@ def test_lsum_newline_policy_warns_about_one_line_multi_sentence_texts(suite_fil
     run_suite(suite, out_dir=tmp_path / "run", use_cache=False, render=False)
     manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
     assert "lsum=newline" in manifest["rouge_signature"]
-    assert any("ROUGE-Lsum with lsum_split='newline'" in w for w in manifest["warnings"])
+    assert any("ROUGE-Lsum/Wsum with lsum_split='newline'" in w for w in manifest["warnings"])
     quiet = run_suite(load_suite(suite_file('use = "lead"')), out_dir=tmp_path / "r2", use_cache=False, render=False)
     assert json.loads((quiet.run_dir / "manifest.json").read_text())["warnings"] == []
