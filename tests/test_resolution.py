@@ -51,6 +51,9 @@ NOT_FROM_A_SUITE = {
     ("scoring/rouge.py", "no rouge type given"),
     # a custom tokenizer object is a Python-API option; a suite has no tokenizer key
     ("scoring/rouge.py", "tokenizer must be None"),
+    # a sentence splitter object likewise; and a suite with compat = "perl" and another language is
+    # refused by the suite itself, first ("compat = \"perl\" is English-only")
+    ("scoring/rouge.py", "sentence_splitter must be None"),
 }
 
 S = '[[summarizers]]\nuse = "{use}"\nparams = {{ {params} }}\n'

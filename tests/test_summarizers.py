@@ -2,10 +2,11 @@ import json
 
 import pytest
 
-from sumbench.corpora import load_corpus, split_sentences
+from sumbench.corpora import load_corpus
 from sumbench.records import Document
 from sumbench.summarizers import Budget, SummarizerError, build, get_params, registered
 from sumbench.testing import ConformanceError, check_summarizer, sample_documents
+from sumbench.text import split_sentences
 
 # Parameters that make a registered summarizer testable offline and fast.
 TEST_PARAMS = {

@@ -9,7 +9,7 @@ import re
 import numpy as np
 import pytest
 
-from sumbench.corpora import load_corpus, split_sentences
+from sumbench.corpora import load_corpus
 from sumbench.records import Document
 from sumbench.summarizers import _text
 from sumbench.summarizers.centroid import Centroid
@@ -20,6 +20,7 @@ from sumbench.summarizers.luhn import Luhn
 from sumbench.summarizers.mmr import MMR
 from sumbench.summarizers.sumbasic import SumBasic
 from sumbench.summarizers.textrank import TextRank
+from sumbench.text import split_sentences
 
 CLASSES = [LexRank, LSA, Luhn, SumBasic, KLSum, Centroid, MMR]
 VARIANTS = [

@@ -26,8 +26,8 @@ from typing import Any, TypeAlias
 import numpy as np
 
 from sumbench.errors import CorpusError
+from sumbench.languages import LanguageError, canonical_language, sentence_splitter
 from sumbench.records import Corpus, Document, Failure
-from sumbench.text import split_sentences
 
 # --------------------------------------------------------------------------------------------------
 # Corpus loading
@@ -46,6 +46,9 @@ class FieldMap:
     group_field: str | None = None
     #: A regular expression whose first match in the id (its first group, if it has one) is the group.
     group_id_pattern: str | None = None
+    #: Every document's language (ISO 639-1), unless ``language_field`` names a record field holding it.
+    language: str = "en"
+    language_field: str | None = None
 
 
 @dataclass(frozen=True)
@@ -686,6 +689,18 @@ def _document(where: str, record: dict[str, Any], fields: FieldMap) -> tuple[Doc
                 f"{where}: document id {doc_id!r} does not match group_id_pattern {fields.group_id_pattern!r}"
             )
         group = match.group(1) if match.re.groups else match.group(0)
+    language = fields.language
+    if fields.language_field is not None:
+        value = record.get(fields.language_field)
+        if not isinstance(value, str) or not value.strip():
+            raise CorpusError(
+                f"{where}: document {doc_id!r} has no language in field {fields.language_field!r} "
+                "([corpus] language_field)"
+            )
+        try:
+            language = canonical_language(value)
+        except LanguageError as exc:
+            raise CorpusError(f"{where}: document {doc_id!r}: {exc}") from None
     meta = {
         k: v
         for k, v in record.items()
@@ -695,11 +710,12 @@ def _document(where: str, record: dict[str, Any], fields: FieldMap) -> tuple[Doc
     return Document(
         id=doc_id,
         text=text,
-        sentences=tuple(split_sentences(text)),
+        sentences=tuple(sentence_splitter(language)(text)),
         references=tuple(references),
         title=str(title) if title else None,
         meta=meta,
         group=group,
+        language=language,
     ), dropped
 
 

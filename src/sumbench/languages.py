@@ -1059,3 +1059,42 @@ def signature(
     stem = stemmer_signature(code) if stemming else "none"
     split = make_sentence_splitter(code, splitter).signature
     return f"lang={code}|tok={tokenizer.signature}|stem={stem}|split={split}"
+
+
+# --------------------------------------------------------------------------------------------------
+# One language's tools, built once per process (what corpora, metrics and summarizers use)
+# --------------------------------------------------------------------------------------------------
+def canonical_language(code: str) -> str:
+    """``code`` as the table spells it (``pt-BR`` -> ``pt``, ``nb`` -> ``no``); unknown codes raise
+    :class:`LanguageError` with a did-you-mean."""
+    return language_settings(code).code
+
+
+@cache
+def sentence_splitter(language: str = "en") -> Callable[[str], list[str]]:
+    """The recommended sentence splitter of ``language``, built once: for English exactly
+    :func:`sumbench.text.split_sentences` (the splitter every English number was made with)."""
+    code = canonical_language(language)
+    if code == "en":
+        return split_sentences
+    return make_sentence_splitter(code)
+
+
+@cache
+def language_tokenizer(language: str = "en", tokenizer: str | None = None) -> TextTokenizer:
+    """The tokenizer of ``language`` (its recommended one unless ``tokenizer`` names another), built once."""
+    return make_tokenizer(tokenizer, canonical_language(language))
+
+
+@cache
+def language_stemmer(language: str = "en") -> Callable[[str], str] | None:
+    """The Snowball stemmer of ``language``, built once (None for English, whose Porter stemmer lives in
+    the ROUGE engine, and for languages Snowball does not cover)."""
+    code = canonical_language(language)
+    return None if code == "en" else make_stemmer(code)
+
+
+def counts_tokens_as_words(language: str) -> bool:
+    """Whether ``language`` is written without spaces between words (Chinese, Japanese): its word counts
+    are token counts of its tokenizer, not whitespace words."""
+    return language_settings(language).tokenizer == "cjk"

@@ -31,6 +31,9 @@ class Document:
     title: str | None = None
     meta: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
     group: str | None = None  # the corpus's group_field value (or id pattern match), if it names one
+    #: ISO 639-1 code: which tokenizer, stemmer, sentence splitter and stop words apply
+    #: (:mod:`sumbench.languages`); ``sentences`` were split with that language's splitter.
+    language: str = "en"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "sentences", tuple(self.sentences))
@@ -41,7 +44,16 @@ class Document:
         # a read-only mapping does not pickle: rebuild from a plain dict (worker processes need this)
         return (
             Document,
-            (self.id, self.text, self.sentences, self.references, self.title, dict(self.meta), self.group),
+            (
+                self.id,
+                self.text,
+                self.sentences,
+                self.references,
+                self.title,
+                dict(self.meta),
+                self.group,
+                self.language,
+            ),
         )
 
     @property

@@ -32,6 +32,7 @@ from sumbench.cache import SummaryCache, default_cache_path
 from sumbench.corpora import CorpusStream, FieldMap, open_corpus
 from sumbench.errors import RunError, SumbenchError
 from sumbench.executors import Executor, Prefilling, ScoreTask, SummarizeTask, make_executor, split
+from sumbench.languages import TokenizerCoverage, language_tokenizer
 from sumbench.records import Aggregate, Document, DocumentScores, Failure, Summary
 from sumbench.runfolder import (
     CacheCounts,
@@ -299,6 +300,8 @@ class _RunState:
         self.quality = QualityCounter()
         self.lsum_refs = 0
         self.lsum_outs = 0
+        # per document language: the letters ROUGE's tokenizer drops from references and articles
+        self.coverage: dict[str, TokenizerCoverage] = {}
         # per label: text hashes a Prefilling executor summarized in this run (in the cache, not cache hits)
         self.prefilled: dict[str, frozenset[str]] = {}
         # a cache private to this run (--no-cache) holds only this run's summaries: what it serves is a
@@ -337,6 +340,7 @@ class _RunState:
                     block[j] = [found.values.get(m, np.nan) for m in self.suite.metrics]
             self.columns[k].append(block)
         self.documents += len(chunk)
+        self._count_coverage(chunk)
         self._count_lsum(chunk, [ss for (_, u), ss in zip(self.units, unit_summaries) if u.sample == 0])
 
     def _system_rows(
@@ -445,6 +449,21 @@ class _RunState:
         if label in self.ticks:
             self.ticks[label](n)
 
+    def _count_coverage(self, chunk: Sequence[Document]) -> None:
+        """Count, per document language, the letters the ROUGE tokenizer in use drops (no silent zeros)."""
+        scoring = self.suite.config.scoring
+        for doc in chunk:
+            language = scoring.language or doc.language
+            coverage = self.coverage.get(language)
+            if coverage is None:
+                if language == "en" and scoring.tokenizer in (None, "rouge-score"):
+                    tokenizer = language_tokenizer("en", "rouge-score")
+                else:
+                    tokenizer = language_tokenizer(language, scoring.tokenizer)
+                coverage = self.coverage[language] = TokenizerCoverage(tokenizer, language)
+            for text in (doc.text, *doc.references):
+                coverage.add(text, label=doc.id)
+
     def _count_lsum(self, chunk: Sequence[Document], summaries: Sequence[Sequence[Summary]]) -> None:
         scoring = self.suite.config.scoring
         if {"rougeLsum", "rougeWsum"} & set(scoring.rouge_types) and scoring.lsum_split == "newline":
@@ -491,6 +510,12 @@ class _RunState:
                 f"{stream.empty_references} empty or punctuation-only references dropped (e.g. document "
                 f"{', '.join(stream.empty_reference_documents)}); those documents are scored on their other references"
             )
+        where = "[scoring]" if self.suite.config.scoring.language else "[corpus]"
+        for language, coverage in sorted(self.coverage.items()):
+            what = "of this corpus" if len(self.coverage) == 1 else f"of this corpus's {language!r} documents"
+            line = coverage.warning(what=what, where=where)
+            if line:
+                warnings.append(line[0].upper() + line[1:])
         if self.lsum_refs or self.lsum_outs:
             warnings.append(
                 f"ROUGE-Lsum/Wsum with lsum_split='newline': {self.lsum_refs} references and {self.lsum_outs} "
@@ -512,7 +537,14 @@ def suite_corpus(suite: SuiteConfig) -> CorpusStream:
     """The documents a suite's ``[corpus]`` table names, as a lazy stream."""
     c = suite.corpus
     fields = FieldMap(
-        c.id_field, c.text_field, tuple(c.reference_fields), c.title_field, c.group_field, c.group_id_pattern
+        c.id_field,
+        c.text_field,
+        tuple(c.reference_fields),
+        c.title_field,
+        c.group_field,
+        c.group_id_pattern,
+        c.language,
+        c.language_field,
     )
     return open_corpus(
         c.source,

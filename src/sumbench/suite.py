@@ -80,6 +80,10 @@ class CorpusConfig:
     group_field: str | None = None  # a record field whose value groups documents (per-group leaderboards)
     group_id_pattern: str | None = None  # or: a regex whose first match in the id (group 1 if any) is the group
     sample: int | None = None  # a seeded sample of this many documents (stratified by group) instead of the first
+    #: The documents' language (ISO 639-1): sentence splitter, tokenizer, stemmer and stop words
+    #: (sumbench.languages); or ``language_field``: a record field holding each document's language.
+    language: str = "en"
+    language_field: str | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +139,11 @@ class ScoringConfig:
     primary: str | None = None  # None: rouge2_f when scored, else the first ROUGE F column
     length_matched: bool = False  # also score every summary cut to its reference length (rouge2_f_lm, ...)
     w_weight: float = 1.2  # ROUGE-W's weight (Perl -w), for rougeW / rougeWsum
+    #: ROUGE's language for every document (None: each document's own, from [corpus]) and tokenizer
+    #: (None: the language's recommended one; "rouge-score", "unicode", "cjk", "cjk-char", "whitespace"
+    #: or "module:callable").
+    language: str | None = None
+    tokenizer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -266,6 +275,16 @@ def parse_suite(data: dict[str, Any], path: Path | None = None) -> SuiteConfig:
         chosen = next(s for s in summarizers if s.label == baseline)
         if chosen.role not in (None, "baseline"):
             raise SuiteError(f"{where}: baseline {baseline!r} has role {chosen.role!r}; a baseline cannot be a bound")
+    if scoring.compat == "perl":
+        language = scoring.language or (None if corpus.language_field else corpus.language)
+        if language != "en" or scoring.tokenizer not in (None, "rouge-score"):
+            what = f"language {language!r}" if language else f"per-document languages ({corpus.language_field!r})"
+            if language == "en":
+                what = f"tokenizer {scoring.tokenizer!r}"
+            raise SuiteError(
+                f'{where}: [scoring] compat = "perl" is English-only (ROUGE-1.5.5 keeps only a-z and 0-9 and '
+                f'stems with its English Porter stemmer); this suite asks for {what}: use compat = "rouge-score"'
+            )
     return SuiteConfig(name, seed, corpus, summarizers, scoring, path, baseline, run, report, metrics, meta_eval)
 
 
@@ -453,6 +472,13 @@ def _corpus(table: Any, where: str, base_dir: Path) -> CorpusConfig:
         _expect(values["sample"], int, where, "[corpus] sample")
         if values["sample"] < 1:
             raise SuiteError(f"{where}: [corpus] sample must be at least 1")
+    for key in ("language", "language_field"):
+        if key in values:
+            _expect(values[key], str, where, f"[corpus] {key}")
+    if "language" in values:
+        values["language"] = _language(values["language"], where, "[corpus] language")
+    if "language" in values and "language_field" in values:
+        raise SuiteError(f"{where}: [corpus] give language or language_field, not both")
     if values.get("on_bad_document", "error") not in ("error", "skip"):
         raise SuiteError(f"{where}: [corpus] on_bad_document must be 'error' or 'skip'")
     config = CorpusConfig(**values)
@@ -597,9 +623,22 @@ def _scoring(table: Any, where: str) -> ScoringConfig:
         if not isinstance(types, list) or not types or not all(isinstance(t, str) for t in types):
             raise SuiteError(f'{where}: [scoring] rouge_types must be a non-empty list of names, e.g. ["rouge2"]')
         values["rouge_types"] = tuple(types)
-    for key in ("multiref", "lsum_split", "compat", "primary"):
+    for key in ("multiref", "lsum_split", "compat", "primary", "language", "tokenizer"):
         if key in values:
             _expect(values[key], str, where, f"[scoring] {key}")
+    if "language" in values:
+        values["language"] = _language(values["language"], where, "[scoring] language")
+    if "tokenizer" in values:
+        from sumbench.languages import TOKENIZERS
+
+        name = values["tokenizer"]
+        if name not in TOKENIZERS and ":" not in name:
+            close = difflib.get_close_matches(name, TOKENIZERS, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise SuiteError(
+                f"{where}: [scoring] tokenizer {name!r} is not a tokenizer{hint}; known: "
+                f"{', '.join(TOKENIZERS)} or module:callable"
+            )
     for key in ("use_stemmer", "length_matched"):
         if key in values:
             _expect(values[key], bool, where, f"[scoring] {key}")
@@ -615,6 +654,16 @@ def _scoring(table: Any, where: str) -> ScoringConfig:
         if not 0 < values["confidence"] < 1:
             raise SuiteError(f"{where}: [scoring] confidence must be between 0 and 1, e.g. 0.95")
     return ScoringConfig(**values)
+
+
+def _language(code: str, where: str, key: str) -> str:
+    """A language code as the language table spells it; an unknown one fails with did-you-mean."""
+    from sumbench.languages import LanguageError, canonical_language
+
+    try:
+        return canonical_language(code)
+    except LanguageError as exc:
+        raise SuiteError(f"{where}: {key}: {exc}") from None
 
 
 def _report(table: Any, where: str) -> ReportConfig:
@@ -861,6 +910,9 @@ def resolve_suite(suite: SuiteConfig) -> ResolvedSuite:
         max_bytes=scoring.max_bytes,
         length_matched=scoring.length_matched,
         w_weight=scoring.w_weight,
+        # [scoring] language wins; else the corpus's one language (None: each document's own)
+        language=scoring.language or (None if suite.corpus.language_field else suite.corpus.language),
+        tokenizer=scoring.tokenizer,
     )
     try:
         rouge.validate()

@@ -40,6 +40,8 @@ class MetricItem:
     summary: str
     references: tuple[str, ...]
     article: str
+    #: The document's language (ISO 639-1; :mod:`sumbench.languages` has its tokenizer and stemmer).
+    language: str = "en"
 
 
 #: What a metric gives back per item: its values by column (a subset of its ``columns``; a column left

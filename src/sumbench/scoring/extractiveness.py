@@ -42,7 +42,7 @@ on first use).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
 from sumbench.text import tokenize
@@ -128,9 +128,10 @@ class Article:
     """An article analysed once for the extractiveness of any number of its summaries: its tokens,
     the ``token -> [positions]`` index and (on first use) its sets of N-grams."""
 
-    __slots__ = ("_grams", "positions", "tokens")
+    __slots__ = ("_grams", "positions", "tokenize", "tokens")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, tokenize: Callable[[str], list[str]] = tokenize) -> None:
+        self.tokenize = tokenize  # the summary is tokenized the same way
         self.tokens: list[str] = tokenize(text)
         positions: dict[str, list[int]] = {}
         for j, tok in enumerate(self.tokens):
@@ -181,7 +182,7 @@ def extractiveness(article: str | Article, summary: str) -> dict[str, float]:
     """
     art = article if isinstance(article, Article) else Article(article)
     a = art.tokens
-    s = tokenize(summary)
+    s = art.tokenize(summary)
     n_s = len(s)
     if n_s == 0:
         cov = dens = 0.0

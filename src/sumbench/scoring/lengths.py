@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
+from sumbench.languages import counts_tokens_as_words, language_tokenizer, sentence_splitter
 from sumbench.records import Document
-from sumbench.text import split_sentences, words
+from sumbench.text import words
 
 LENGTH_COLUMNS = ("words", "sentences", "compression", "ref_ratio")
 
@@ -18,24 +19,35 @@ class DocumentLengths(NamedTuple):
     reference_words: float  # mean whitespace words of the references (0.0 without references)
 
 
+def word_count(text: str, language: str = "en") -> int:
+    """Words of ``text``: whitespace words, or for a language written without spaces (Chinese, Japanese)
+    the tokens of its tokenizer (:func:`sumbench.languages.counts_tokens_as_words`)."""
+    if language != "en" and counts_tokens_as_words(language):
+        return len(language_tokenizer(language).tokenize(text))
+    return len(words(text))
+
+
 def document_lengths(doc: Document) -> DocumentLengths:
-    """Whitespace words of the article and mean whitespace words of the references."""
+    """Words (:func:`word_count`) of the article and mean words of the references."""
+    lang = doc.language
     return DocumentLengths(
-        len(words(doc.text)), sum(len(words(r)) for r in doc.references) / max(1, len(doc.references))
+        word_count(doc.text, lang), sum(word_count(r, lang) for r in doc.references) / max(1, len(doc.references))
     )
 
 
-def length_stats(doc: Document | DocumentLengths, summary: str) -> dict[str, float]:
+def length_stats(doc: Document | DocumentLengths, summary: str, language: str = "en") -> dict[str, float]:
     """``words`` and ``sentences`` of the summary (whitespace words, our splitter), ``compression``
     (article words / summary words; NaN for an empty summary) and ``ref_ratio`` (summary words / mean
     reference words: 1.0 means as long as the references). ``doc`` is the document, or its
     :func:`document_lengths` (the same numbers; cheaper for several summaries)."""
+    if isinstance(doc, Document):
+        language = doc.language
     lengths = doc if isinstance(doc, DocumentLengths) else document_lengths(doc)
-    summary_words = len(words(summary))
+    summary_words = word_count(summary, language)
     article_words, reference_words = lengths
     return {
         "words": float(summary_words),
-        "sentences": float(len(split_sentences(summary))),
+        "sentences": float(len(sentence_splitter(language)(summary))),
         "compression": article_words / summary_words if summary_words else math.nan,
         "ref_ratio": summary_words / reference_words if reference_words else math.nan,
     }

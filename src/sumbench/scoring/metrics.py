@@ -11,13 +11,21 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from sumbench.languages import (
+    canonical_language,
+    counts_tokens_as_words,
+    language_stemmer,
+    language_tokenizer,
+    sentence_splitter,
+)
+from sumbench.languages import signature as language_signature
 from sumbench.records import Document, DocumentScores, Failure, Summary
+from sumbench.scoring._rouge_core import nltk_stem
 from sumbench.scoring.base import Metric, MetricItem, MetricResult
 from sumbench.scoring.extractiveness import EXTRACTIVENESS_COLUMNS, Article, extractiveness
-from sumbench.scoring.lengths import LENGTH_COLUMNS, DocumentLengths, length_stats
+from sumbench.scoring.lengths import LENGTH_COLUMNS, DocumentLengths, length_stats, word_count
 from sumbench.scoring.quality import answer_kind
 from sumbench.scoring.rouge import RougeScorer, truncate_text
-from sumbench.text import words
 
 
 def rouge_columns(rouge_types: Sequence[str]) -> list[str]:
@@ -80,6 +88,8 @@ class Rouge:
         max_bytes: int | None = None,
         length_matched: bool = False,
         w_weight: float = 1.2,
+        language: str | None = None,
+        tokenizer: str | None = None,
     ) -> None:
         self.rouge_types = rouge_types
         self.use_stemmer = use_stemmer
@@ -90,6 +100,8 @@ class Rouge:
         self.max_bytes = max_bytes
         self.length_matched = length_matched
         self.w_weight = w_weight
+        self.language = language
+        self.tokenizer = tokenizer
 
     @property
     def scorer(self) -> RougeScorer:
@@ -109,11 +121,42 @@ class Rouge:
             self.__dict__["_scorer"] = built
         return built
 
+    def scorer_for(self, language: str = "en") -> RougeScorer:
+        """The engine for documents in ``language`` (the ``language`` parameter, when set, wins): the
+        default engine for English with the rouge-score tokenizer (unchanged numbers), else one whose
+        tokenizer is the language's (or ``tokenizer``), stemmed by its Snowball stemmer when
+        ``use_stemmer`` (Porter for English), with its sentence splitter for Lsum; built once each."""
+        lang = canonical_language(self.language or language)
+        if lang == "en" and self.tokenizer in (None, "rouge-score"):
+            return self.scorer
+        if self.compat == "perl":
+            raise ValueError(
+                f'compat = "perl" is English-only (ROUGE-1.5.5 keeps only a-z and 0-9); this document is '
+                f"{lang!r}{'' if self.tokenizer is None else f' with tokenizer {self.tokenizer!r}'}"
+            )
+        built: dict[str, RougeScorer] = self.__dict__.setdefault("_by_language", {})
+        scorer = built.get(lang)
+        if scorer is None:
+            scorer = built[lang] = RougeScorer(
+                list(self.rouge_types),
+                tokenizer=LanguageTokens(lang, self.tokenizer, self.use_stemmer),
+                compat=self.compat,
+                lsum_split=self.lsum_split,
+                multiref=self.multiref,
+                max_words=self.max_words,
+                max_bytes=self.max_bytes,
+                w_weight=self.w_weight,
+                sentence_splitter=sentence_splitter(lang),
+            )
+        return scorer
+
     def validate(self) -> None:
         self.scorer  # noqa: B018 - building it checks every setting
+        if self.language is not None or self.tokenizer is not None:
+            self.scorer_for(self.language or "en")
 
     def __getstate__(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k != "_scorer"}
+        return {k: v for k, v in self.__dict__.items() if k not in ("_scorer", "_by_language")}
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -121,13 +164,37 @@ class Rouge:
         return (*rouge_columns(types), *(length_matched_columns(types) if self.length_matched else ()))
 
     def signature(self) -> str:
-        signature = self.scorer.signature()
+        if self.language is not None:
+            signature = self.scorer_for(self.language).signature()
+        elif self.tokenizer in (None, "rouge-score"):
+            # English documents as always; any other document language by its recommended tools
+            signature = self.scorer.signature() + "|lang=per-document(en: as shown; others: recommended)"
+        else:
+            signature = self.scorer.signature() + f"|lang=per-document|tok={self.tokenizer}"
         if self.length_matched:
             signature += "|length-matched:-l=mean reference words"
         return signature
 
     def score_batch(self, items: Sequence[MetricItem]) -> list[MetricResult]:
-        scorer = self.scorer
+        by_language: dict[str, list[int]] = {}
+        for i, item in enumerate(items):
+            by_language.setdefault(self.language or item.language, []).append(i)
+        if len(by_language) == 1:
+            return self._score_language(next(iter(by_language)), items)
+        out: list[MetricResult] = [ValueError("not scored")] * len(items)
+        for language, indices in by_language.items():
+            for i, result in zip(indices, self._score_language(language, [items[i] for i in indices])):
+                out[i] = result
+        return out
+
+    def _score_language(self, language: str, items: Sequence[MetricItem]) -> list[MetricResult]:
+        try:
+            scorer = self.scorer_for(language)
+        except ValueError as exc:
+            return [exc for _ in items]
+        if self.length_matched and language != "en" and counts_tokens_as_words(language):
+            problem = ValueError(f"length_matched cuts at whitespace words; {language!r} is written without spaces")
+            return [problem for _ in items]
         targets = [list(item.references) for item in items]
         results = _rouge_batch(scorer, targets, [item.summary for item in items])
         if self.length_matched:
@@ -170,6 +237,30 @@ def _rouge_values(result: dict[str, Any]) -> dict[str, float]:
     return values
 
 
+class LanguageTokens:
+    """ROUGE's tokenizer for one language: its tokenizer (:func:`sumbench.languages.language_tokenizer`)
+    and, when ``stem``, its Snowball stemmer (English: rouge-score's Porter rule, tokens over 3 chars).
+    ``signature`` names all of it for the ROUGE signature."""
+
+    def __init__(self, language: str, tokenizer: str | None = None, stem: bool = True) -> None:
+        self.language = language
+        self.tokenizer = tokenizer
+        self.stem = stem
+
+    def tokenize(self, text: str) -> list[str]:
+        tokens = language_tokenizer(self.language, self.tokenizer).tokenize(text)
+        if not self.stem:
+            return tokens
+        if self.language == "en":
+            return [t for t in map(nltk_stem, tokens) if t]
+        stemmer = language_stemmer(self.language)
+        return tokens if stemmer is None else [stemmer(t) for t in tokens]
+
+    @property
+    def signature(self) -> str:
+        return language_signature(self.language, self.tokenizer, stemming=self.stem)
+
+
 class Lengths:
     """Length statistics of each summary: ``words``, ``sentences``, ``compression`` (article words per
     summary word) and ``ref_ratio`` (summary words / mean reference words); see :mod:`.lengths`."""
@@ -178,19 +269,20 @@ class Lengths:
     columns = LENGTH_COLUMNS
 
     def signature(self) -> str:
-        return f"lengths|words=whitespace|sentences=splitter|v{self.version}"
+        return f"lengths|words=whitespace (zh, ja: tokens)|sentences=the document language's splitter|v{self.version}"
 
     def score_batch(self, items: Sequence[MetricItem]) -> list[MetricResult]:
         per_doc: dict[str, DocumentLengths] = {}
         out: list[MetricResult] = []
         for item in items:
             lengths = per_doc.get(item.doc_id)
+            lang = item.language
             if lengths is None:
                 refs = item.references
                 lengths = per_doc[item.doc_id] = DocumentLengths(
-                    len(words(item.article)), sum(len(words(r)) for r in refs) / max(1, len(refs))
+                    word_count(item.article, lang), sum(word_count(r, lang) for r in refs) / max(1, len(refs))
                 )
-            out.append(length_stats(lengths, item.summary))
+            out.append(length_stats(lengths, item.summary, lang))
         return out
 
 
@@ -202,7 +294,7 @@ class Extractiveness:
     columns = EXTRACTIVENESS_COLUMNS
 
     def signature(self) -> str:
-        return f"extractiveness|tok=text.tokenize|v{self.version}"
+        return f"extractiveness|tok=text.tokenize (other languages: their tokenizer)|v{self.version}"
 
     def score_batch(self, items: Sequence[MetricItem]) -> list[MetricResult]:
         articles: dict[str, Article] = {}
@@ -210,7 +302,11 @@ class Extractiveness:
         for item in items:
             article = articles.get(item.doc_id)
             if article is None:
-                article = articles[item.doc_id] = Article(item.article)
+                if item.language == "en":
+                    article = Article(item.article)
+                else:
+                    article = Article(item.article, language_tokenizer(item.language).tokenize)
+                articles[item.doc_id] = article
             out.append(extractiveness(article, item.summary))
         return out
 
@@ -264,7 +360,7 @@ def score_summaries(
     items = []
     for s in summaries:
         doc = documents[s.doc_id]
-        items.append(MetricItem(s.doc_id, s.system, s.text, tuple(doc.references), doc.text))
+        items.append(MetricItem(s.doc_id, s.system, s.text, tuple(doc.references), doc.text, doc.language))
     values: list[dict[str, float]] = [{} for _ in summaries]
     errors: list[str | None] = [None] * len(summaries)
     for metric in metrics:

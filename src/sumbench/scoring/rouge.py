@@ -423,6 +423,7 @@ class RougeScorer:
         multiref: str | None = None,
         w_weight: float = 1.2,
         cache_size: int = 8192,
+        sentence_splitter: Callable[[str], list[str]] | None = None,
     ) -> None:
         self.rouge_types = parse_rouge_types(rouge_types)
         if compat not in COMPAT_MODES:
@@ -450,6 +451,9 @@ class RougeScorer:
         self.max_words = max_words
         self.max_bytes = max_bytes
         self.w_weight = float(w_weight)
+        if sentence_splitter is not None and compat == "perl":
+            raise ValueError("compat='perl' splits sentences as ROUGE-1.5.5 reads them; sentence_splitter must be None")
+        self.sentence_splitter = sentence_splitter
         self._perl = compat == "perl"
         self._ngram_ns = tuple(int(m.group(1)) for t in self.rouge_types if (m := _NGRAM_RE.match(t)))
         self._need_lsum = "rougeLsum" in self.rouge_types or "rougeWsum" in self.rouge_types
@@ -469,8 +473,13 @@ class RougeScorer:
             parts.append("stem=porter-rouge155+wordnet2.0" if self.use_stemmer else "stem=none")
             parts.append("tok=rouge155")
         elif self.tokenizer is not None:
-            parts.append("stem=tokenizer")
-            parts.append(f"tok=custom:{type(self.tokenizer).__name__}")
+            own = getattr(self.tokenizer, "signature", None)  # a language tokenizer names itself
+            own = own() if callable(own) else own
+            if isinstance(own, str) and own:
+                parts.append(own)
+            else:
+                parts.append("stem=tokenizer")
+                parts.append(f"tok=custom:{type(self.tokenizer).__name__}")
         else:
             parts.append("stem=porter" if self.use_stemmer else "stem=none")
             parts.append("tok=rouge-score")
@@ -560,6 +569,9 @@ class RougeScorer:
             return tuple(self.tokenizer.tokenize(text))
         return rs_tokenize(text, self.use_stemmer)
 
+    def _sentences(self, text: str) -> list[str]:
+        return list(self.sentence_splitter(text)) if self.sentence_splitter is not None else _split_sentences(text)
+
     def _analyze_rs(self, text: str) -> _Text:
         if not isinstance(text, str):
             raise TypeError(f"expected a str, got {type(text).__name__}")
@@ -571,7 +583,7 @@ class RougeScorer:
             tokens = tuple(chain.from_iterable(lsum))  # "\n" separates tokens: same as tokenizing text
             return _Text(tokens, self._ngram_ns, lsum, None)
         else:
-            units = text.split("\n") if self.lsum_split == "newline" else _split_sentences(text)
+            units = text.split("\n") if self.lsum_split == "newline" else self._sentences(text)
             lsum = tuple(self._tok(u) for u in units if u)
             tokens = self._tok(text)
         counts = _counts_of(chain.from_iterable(lsum))
