@@ -48,10 +48,11 @@ from sumbench import __version__
 from sumbench.cache import SummaryCache
 from sumbench.errors import RunError
 from sumbench.executors import Executor, InProcess, ProcessPool, ScoreResult, ScoreTask, SummarizeTask, Tick
+from sumbench.languages import sentence_splitter
 from sumbench.records import Document
 from sumbench.suite import ConfiguredSummarizer, ResolvedSuite, SummarizerConfig, configure_summarizer
 from sumbench.summarizers.adapter import BatchOutcome
-from sumbench.text import TEXT_PIPELINE_VERSION, split_sentences
+from sumbench.text import TEXT_PIPELINE_VERSION
 
 __all__ = ["INSTALL_HINT", "RayExecutor"]
 
@@ -82,6 +83,7 @@ def _row(doc: Document, chunk: int) -> dict[str, Any]:
         "references": list(doc.references),
         "text_hash": doc.text_hash,
         "meta": json.dumps(dict(doc.meta), sort_keys=True),
+        "language": doc.language,
         "chunk": chunk,
     }
 
@@ -89,13 +91,15 @@ def _row(doc: Document, chunk: int) -> dict[str, Any]:
 def _document(row: dict[str, Any]) -> Document:
     """The corpus's :class:`Document` again (sentences split by the same splitter)."""
     text = row["text"]
+    language = row.get("language", "en")
     return Document(
         id=row["id"],
         text=text,
-        sentences=tuple(split_sentences(text)),
+        sentences=tuple(sentence_splitter(language)(text)),
         references=tuple(row["references"]),
         title=row["title"],
         meta=json.loads(row["meta"]),
+        language=language,
     )
 
 
