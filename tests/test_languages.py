@@ -441,7 +441,7 @@ def test_pysbd_chunking_keeps_pysbds_sentences_and_is_fast(multilingual):
     import pysbd
 
     same = total = 0
-    for lang in ("de", "fr", "ru", "ar"):
+    for lang in ("de", "fr", "ru"):  # (Arabic uses the punct splitter: pySBD ends sentences at its comma)
         split = make_sentence_splitter(lang)
         whole = pysbd.Segmenter(language=lang, clean=False)
         for text in multilingual[lang]:

@@ -180,7 +180,7 @@ LANGUAGES: dict[str, Language] = {
         _lang("pt", "Portuguese", "portuguese", "punct"),
         _lang("nl", "Dutch", "dutch", "pysbd"),
         _lang("ru", "Russian", "russian", "pysbd"),
-        _lang("ar", "Arabic", "arabic", "pysbd"),
+        _lang("ar", "Arabic", "arabic", "punct"),  # pySBD's Arabic rules end sentences at the comma '،'
         # pySBD's Hindi rules split only at the danda; BBC Hindi (and much web text) ends sentences with "."
         _lang("hi", "Hindi", "hindi", "punct"),
         Language("zh", "Chinese", "cjk", None, "cjk", "zh"),

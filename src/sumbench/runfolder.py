@@ -414,10 +414,14 @@ class Manifest:
     metric_signatures: Mapping[str, str] = field(default_factory=dict)
     #: Score columns where a lower value means a better summary (as their metrics declare).
     lower_is_better: tuple[str, ...] = ()
+    #: The documents' languages, each with the ROUGE settings it was scored with (tokenizer, stemmer and
+    #: sentence splitter, with versions): ``{"zh": "rouge1,2|lang=zh|tok=cjk:jieba-0.42.1|..."}``.
+    languages: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "metric_signatures", _frozen(self.metric_signatures))
         object.__setattr__(self, "lower_is_better", tuple(self.lower_is_better))
+        object.__setattr__(self, "languages", _frozen(self.languages))
         object.__setattr__(self, "suite", _frozen(self.suite))
         object.__setattr__(self, "versions", _frozen(self.versions))
         object.__setattr__(self, "systems", tuple(self.systems))
@@ -443,6 +447,7 @@ class Manifest:
             "rouge_signature": self.rouge_signature,
             "metric_signatures": dict(self.metric_signatures),
             "lower_is_better": list(self.lower_is_better),
+            "languages": dict(self.languages),
             "text_pipeline": self.text_pipeline,
             "systems": [s.to_json() for s in self.systems],
             "metrics": list(self.metrics),
@@ -505,6 +510,7 @@ class Manifest:
             rouge_signature=f.text("rouge_signature", "?"),
             metric_signatures={str(k): str(v) for k, v in f.table("metric_signatures", {}).items()},
             lower_is_better=f.texts("lower_is_better", ()),
+            languages={str(k): str(v) for k, v in f.table("languages", {}).items()},
             systems=tuple(systems),
             metrics=metrics,
             primary_metric=primary,
@@ -532,6 +538,7 @@ class DocumentEntry:
     references: tuple[str, ...]
     title: str | None = None
     group: str | None = None  # the value of the suite's [corpus] group_field, if it names one
+    language: str = "en"  # ISO 639-1 (sumbench.records.Document.language); absent from older run folders
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "references", tuple(self.references))
@@ -540,12 +547,19 @@ class DocumentEntry:
         out = {"id": self.id, "title": self.title, "text": self.text, "references": list(self.references)}
         if self.group is not None:
             out["group"] = self.group
+        if self.language != "en":
+            out["language"] = self.language
         return out
 
     @classmethod
     def from_json(cls, f: _Fields) -> DocumentEntry:
         return cls(
-            f.text("id"), f.text("text"), f.texts("references"), f.optional_text("title"), f.optional_text("group")
+            f.text("id"),
+            f.text("text"),
+            f.texts("references"),
+            f.optional_text("title"),
+            f.optional_text("group"),
+            f.text("language", "en"),
         )
 
 

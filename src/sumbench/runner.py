@@ -43,7 +43,7 @@ from sumbench.runfolder import (
     SystemEntry,
 )
 from sumbench.scoring.aggregate import aggregate, significance, significance_samples
-from sumbench.scoring.metrics import rouge_columns
+from sumbench.scoring.metrics import Rouge, rouge_columns
 from sumbench.scoring.quality import QualityCounter, SystemQuality
 from sumbench.scoring.rouge import lsum_newline_warning
 from sumbench.suite import SAMPLE_SD, ConfiguredSummarizer, ResolvedSuite, SuiteConfig, resolve_suite
@@ -243,6 +243,7 @@ def run_suite(
         rouge_signature=resolved.signature,
         metric_signatures=resolved.metric_signatures,
         lower_is_better=resolved.lower_is_better,
+        languages=state.language_signatures(),
         systems=tuple(s.entry() for s in systems),
         metrics=resolved.metrics,
         primary_metric=resolved.primary_metric,
@@ -309,7 +310,9 @@ class _RunState:
         self.private_cache = private_cache
 
     def process(self, chunk: Sequence[Document]) -> None:
-        self.writer.add_documents(DocumentEntry(d.id, d.text, d.references, d.title, d.group) for d in chunk)
+        self.writer.add_documents(
+            DocumentEntry(d.id, d.text, d.references, d.title, d.group, d.language) for d in chunk
+        )
         unit_summaries = self._summarize(chunk)
         everything = [s for ss in unit_summaries for s in ss]
         tasks = [ScoreTask(tuple(chunk), part) for part in split(everything, self.jobs)]
@@ -463,6 +466,19 @@ class _RunState:
                 coverage = self.coverage[language] = TokenizerCoverage(tokenizer, language)
             for text in (doc.text, *doc.references):
                 coverage.add(text, label=doc.id)
+
+    def language_signatures(self) -> dict[str, str]:
+        """Each document language of the run with the ROUGE settings its documents were scored with."""
+        rouge = self.suite.scoring_metrics[0]
+        if not isinstance(rouge, Rouge):  # pragma: no cover - the first metric is always sumbench's Rouge
+            return {}
+        out: dict[str, str] = {}
+        for language in sorted(self.coverage):
+            try:
+                out[language] = rouge.scorer_for(language).signature()
+            except ValueError as exc:  # compat perl and another language: every such document failed
+                out[language] = f"not scored: {exc}"
+        return out
 
     def _count_lsum(self, chunk: Sequence[Document], summaries: Sequence[Sequence[Summary]]) -> None:
         scoring = self.suite.config.scoring
