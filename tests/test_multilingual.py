@@ -365,3 +365,13 @@ def test_the_multilingual_suite_runs_and_scores_every_language(tmp_path):
     assert "## By group (lang)" in report
     header = next(line for line in report.split("## By group (lang)")[1].splitlines() if line.startswith("| System"))
     assert all(f"| {g} (" in header for g in COUNTS), header
+
+
+def test_the_readme_language_tables_are_the_language_table():
+    from sumbench.languages import language_table
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Languages", 1)[1].split("\n## ", 1)[0]
+    rows = {line for line in language_table().splitlines() if line.startswith("| ") and "---" not in line}
+    shown = {line for line in section.splitlines() if line.startswith("| ") and line.count("|") == 7}
+    assert shown and shown <= rows  # every row the README shows is the table's, as the code has it
