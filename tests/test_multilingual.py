@@ -375,3 +375,12 @@ def test_the_readme_language_tables_are_the_language_table():
     rows = {line for line in language_table().splitlines() if line.startswith("| ") and "---" not in line}
     shown = {line for line in section.splitlines() if line.startswith("| ") and line.count("|") == 7}
     assert shown and shown <= rows  # every row the README shows is the table's, as the code has it
+
+
+def test_the_cache_keys_a_non_english_document_by_its_language_too():
+    from sumbench.records import Document
+
+    english = Document("a", "Same text.", ("Same text.",), ("r",))
+    german = Document("a", "Same text.", ("Same text.",), ("r",), language="de")
+    assert english.cache_hash == english.text_hash  # English keys are the ones every cached summary has
+    assert german.cache_hash != english.cache_hash and german.text_hash == english.text_hash

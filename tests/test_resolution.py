@@ -65,7 +65,7 @@ CASES = [
     ("lead", "max_words = 0", "", "max_words must be a positive integer"),
     ("lead", "ratio = 2.0", "", "ratio must be in"),
     # classic summarizers
-    ("textrank", 'stop_words = "french"', "", "stop_words must be 'english' or None"),
+    ("textrank", 'stop_words = "french"', "", "stop_words must be 'auto', 'english' or None"),
     ("textrank", "stemming = 1", "", "stemming must be True or False"),
     ("textrank", "damping = 1.0", "", "damping must be in"),
     ("lexrank", "damping = 0.0", "", "damping must be in"),

@@ -325,7 +325,7 @@ def test_bad_parameters_are_rejected(cls, params):
 @pytest.mark.parametrize("cls", CLASSES)
 def test_constructor_only_stores_and_docstring_cites(cls):
     instance = cls(k=2, stemming=True)
-    assert instance.k == 2 and instance.stemming is True and instance.stop_words == "english"
+    assert instance.k == 2 and instance.stemming is True and instance.stop_words == "auto"
     first_line = inspect.getdoc(cls).splitlines()[0]
     assert re.search(r"\((?:[A-Z][\w ,.&-]+)?(19|20)\d\d", first_line), first_line
     assert len(first_line) <= 120 and first_line.endswith(".")

@@ -81,7 +81,7 @@ def _row(doc: Document, chunk: int) -> dict[str, Any]:
         "text": doc.text,
         "title": doc.title,
         "references": list(doc.references),
-        "text_hash": doc.text_hash,
+        "text_hash": doc.cache_hash,  # the cache key's document part
         "meta": json.dumps(dict(doc.meta), sort_keys=True),
         "language": doc.language,
         "chunk": chunk,
@@ -181,7 +181,7 @@ class _SummarizeChunks:
         metas: list[str | None] = []
         for docs in groups.values():
             for doc, summary, error, meta in self._summarize(docs):
-                hashes.append(doc.text_hash)
+                hashes.append(doc.cache_hash)
                 summaries.append(summary)
                 errors.append(error)
                 metas.append(json.dumps(meta, sort_keys=True) if meta else None)
@@ -285,13 +285,13 @@ class RayExecutor:
                 summarizer.plugin.prepare(flat)  # a refusal stops the run here, as in the chunked pass
             except ValueError as exc:
                 raise RunError(f"summarizer {label!r} refused the corpus: {exc}") from exc
-            seen = set(cache.get_many(key, (d.text_hash for d in flat)))
+            seen = set(cache.get_many(key, (d.cache_hash for d in flat)))
             blocks: list[list[dict[str, Any]]] = []
             for number, chunk in chunks:
                 rows = []
                 for doc in chunk:
-                    if doc.text_hash not in seen:  # cached, or a repeated text: nothing to make
-                        seen.add(doc.text_hash)
+                    if doc.cache_hash not in seen:  # cached, or a repeated text: nothing to make
+                        seen.add(doc.cache_hash)
                         rows.append(_row(doc, number))
                 if rows:
                     blocks.append(rows)

@@ -58,8 +58,17 @@ class Document:
 
     @property
     def text_hash(self) -> str:
-        """SHA-256 of the article text: the document's part of a summary cache key."""
+        """SHA-256 of the article text (seeds of random choices, training-overlap checks)."""
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    @property
+    def cache_hash(self) -> str:
+        """The document's part of a summary cache key: :attr:`text_hash` for English, else the hash of the
+        language and the text (the same article read as another language splits, tokenizes and stems
+        differently, so its summaries differ)."""
+        if self.language == "en":
+            return self.text_hash
+        return hashlib.sha256(f"{self.language}\x00{self.text}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)

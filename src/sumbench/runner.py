@@ -394,11 +394,11 @@ class _RunState:
                 plugin.prepare(chunk)
             except ValueError as exc:
                 raise RunError(f"summarizer {label!r} refused the corpus: {exc}") from exc
-            hashes = (d.text_hash for d in chunk)
+            hashes = (d.cache_hash for d in chunk)
             entries = self.cache.get_entries(summarizer.cache_key, hashes) if plugin.cacheable else {}
             cached.append({h: text for h, (text, _) in entries.items()})
             cached_meta.append({h: meta for h, (_, meta) in entries.items()})
-            todo = [d for d in chunk if d.text_hash not in cached[u]]
+            todo = [d for d in chunk if d.cache_hash not in cached[u]]
             if summarizer.sample == 0:
                 self.ticks[label](len(chunk) - len(todo))
             for part in split(todo, self.jobs):
@@ -420,29 +420,29 @@ class _RunState:
         for u, (k, summarizer) in enumerate(self.units):
             system, label = self.systems[k], summarizer.label
             if made[u]:
-                rows = [(by_id[i].text_hash, text, made_meta[u].get(i)) for i, text in made[u].items()]
+                rows = [(by_id[i].cache_hash, text, made_meta[u].get(i)) for i, text in made[u].items()]
                 self.cache.put_many(summarizer.cache_key, rows)
                 self.made += len(made[u])
             fresh = self.prefilled.get(label, frozenset())
             hits: set[str] = set()
             if not self.private_cache:
-                hits = {d.text_hash for d in chunk if d.text_hash in cached[u] and d.text_hash not in fresh}
+                hits = {d.cache_hash for d in chunk if d.cache_hash in cached[u] and d.cache_hash not in fresh}
             summaries = []
             for doc in chunk:
-                if doc.text_hash in cached[u]:
+                if doc.cache_hash in cached[u]:
                     summaries.append(
                         Summary(
                             doc.id,
                             label,
-                            cached[u][doc.text_hash],
-                            cached=doc.text_hash in hits,
-                            meta=cached_meta[u].get(doc.text_hash, {}),
+                            cached[u][doc.cache_hash],
+                            cached=doc.cache_hash in hits,
+                            meta=cached_meta[u].get(doc.cache_hash, {}),
                         )
                     )
                 elif doc.id in made[u]:
                     summaries.append(Summary(doc.id, label, made[u][doc.id], meta=made_meta[u].get(doc.id, {})))
             if summarizer.sample == 0:
-                system.cache_hits += sum(1 for d in chunk if d.text_hash in hits)
+                system.cache_hits += sum(1 for d in chunk if d.cache_hash in hits)
                 system.summaries += len(summaries)
             out.append(summaries)
         return out

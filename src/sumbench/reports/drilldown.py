@@ -8,23 +8,43 @@ references, then the article split into sentences; each summary lists the articl
 from (:func:`copied_sentences`), which the page marks on demand.
 Corpus and summarizer strings stay plain text here: highlighting is a list of ``(text, marked)``
 segments and the article a list of ``(text, is_sentence)`` pieces, for the template to escape.
+
+Each document is read in its own language (:attr:`~sumbench.runfolder.DocumentEntry.language`): English
+words are lower-cased ``[A-Za-z0-9]+`` runs, its sentences those of :func:`sumbench.text.split_sentences`
+and its function words :data:`FUNCTION_WORDS`; any other language takes its tokenizer (Chinese and
+Japanese: word segmentation), its sentence splitter and its stopwords-iso list
+(:mod:`sumbench.languages`), and each token is found back in the text, so a mark covers the
+characters the token came from.
 """
 
 from __future__ import annotations
 
 import hashlib
 import itertools
+import logging
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import cache
+from typing import Any, NamedTuple
 
 import numpy as np
 
+from sumbench.languages import (
+    LanguageError,
+    canonical_language,
+    language_tokenizer,
+    sentence_splitter,
+    stopwords,
+)
 from sumbench.runfolder import DocumentEntry, Run
-from sumbench.text import split_sentences, words
+from sumbench.scoring.lengths import word_count
+from sumbench.text import split_sentences
 
 from .common import fmt, metric_label
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "DRILL_DOWN_DOCUMENTS",
@@ -39,6 +59,7 @@ __all__ = [
     "drill_down_note",
     "fact_runs",
     "fact_settings",
+    "function_words",
     "highlight",
     "lede",
     "reference_ngrams",
@@ -115,22 +136,6 @@ def anchor_ids(doc_ids: Iterable[str], prefix: str = "doc-") -> dict[str, str]:
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
 
 
-def _tokens(text: str) -> list[str]:
-    return [t.lower() for t in _TOKEN.findall(text)]
-
-
-def _ngrams(toks: Sequence[str], n: int = 2) -> set[tuple[str, ...]]:
-    return {tuple(toks[k : k + n]) for k in range(len(toks) - n + 1)}
-
-
-def reference_ngrams(references: Sequence[str], n: int = 2) -> set[tuple[str, ...]]:
-    """Every n-gram (default bigram) of lower-cased ``[A-Za-z0-9]+`` words of the references."""
-    grams: set[tuple[str, ...]] = set()
-    for ref in references:
-        grams.update(_ngrams(_tokens(ref), n))
-    return grams
-
-
 #: Words too common to make a shared word pair worth marking on their own (``in the``, ``to a``).
 FUNCTION_WORDS = frozenset(
     """a an and are as at be been but by did do does for from had has have he her his i if in into is it
@@ -138,6 +143,124 @@ FUNCTION_WORDS = frozenset(
     us was we were what when which who will with would you your""".split()
 )
 _SENTENCE_END = re.compile(r"[.!?]")
+# other languages: their sentence punctuation too (ellipsis, Arabic, Urdu, Devanagari, Armenian,
+# Ethiopic, CJK full stops and their half-/full-width forms)
+_ANY_SENTENCE_END = re.compile(r"[.!?…؟۔।॥։።。！？｡]")
+
+
+class _Tools(NamedTuple):
+    """How the drill-down reads one language: tokens, tokens with their character spans, sentences, the
+    words whose pairs are not worth marking, and the sentence punctuation."""
+
+    tokens: Callable[[str], list[str]]
+    spans: Callable[[str], tuple[list[str], list[tuple[int, int] | None]]]
+    sentences: Callable[[str], list[str]]
+    function_words: frozenset[str]
+    sentence_end: re.Pattern[str]
+
+
+def _english_tokens(text: str) -> list[str]:
+    return [t.lower() for t in _TOKEN.findall(text)]
+
+
+def _english_spans(text: str) -> tuple[list[str], list[tuple[int, int] | None]]:
+    matches = list(_TOKEN.finditer(text))
+    return [m.group(0).lower() for m in matches], [m.span() for m in matches]
+
+
+_ENGLISH = _Tools(_english_tokens, _english_spans, split_sentences, FUNCTION_WORDS, _SENTENCE_END)
+
+
+@cache
+def _tools(language: str) -> _Tools:
+    """The :class:`_Tools` of ``language`` (English's for ``"en"``, and, with a warning, for a language
+    whose packages are not installed or that the language table does not know: the report still
+    renders, with English highlighting)."""
+    if language == "en":
+        return _ENGLISH
+    try:
+        code = canonical_language(language)
+        if code == "en":
+            return _ENGLISH
+        tokenize = language_tokenizer(code).tokenize
+        return _Tools(
+            tokenize,
+            lambda text: _locate(text, tokenize(text), code in ("tr", "az")),
+            sentence_splitter(code),
+            stopwords(code),
+            _ANY_SENTENCE_END,
+        )
+    except LanguageError as exc:  # a missing package (MissingPackageError) or an unknown language
+        log.warning("drill-down: %s; %r documents are highlighted as English", exc, language)
+        return _ENGLISH
+
+
+def _folded(text: str, turkish: bool) -> tuple[str, list[tuple[int, int]]]:
+    """``text`` NFKC-normalised and lower-cased as the language tokenizers see it, and for each of its
+    characters the ``(start, end)`` in ``text`` of the character (with the combining marks that follow
+    it) it came from. Each letter or digit is normalised with its combining marks, so compositions
+    (``e`` + U+0301 -> ``é``) and expansions (``ﬁ`` -> ``fi``, ``İ`` -> ``i``) keep their offsets."""
+    out: list[str] = []
+    origin: list[tuple[int, int]] = []
+    start = 0
+    n = len(text)
+    while start < n:
+        end = start + 1
+        if text[start].isalnum():  # a mark after a space or a sign stays on its own (it starts a token)
+            while end < n and unicodedata.combining(text[end]):
+                end += 1
+        piece = text[start:end]
+        if not piece.isascii():
+            piece = unicodedata.normalize("NFKC", piece)
+        if turkish:
+            piece = piece.replace("I", "ı").replace("İ", "i")
+        piece = piece.lower()
+        if "\u0307" in piece:  # "İ".lower() is "i" + COMBINING DOT ABOVE
+            piece = piece.replace("i\u0307", "i")
+        out.append(piece)
+        origin.extend([(start, end)] * len(piece))
+        start = end
+    return "".join(out), origin
+
+
+def _locate(text: str, tokens: list[str], turkish: bool = False) -> tuple[list[str], list[tuple[int, int] | None]]:
+    """``tokens`` (a language tokenizer's, in reading order) with the ``(start, end)`` character span
+    of each in ``text``, found in order in the normalised text (:func:`_folded`); ``None`` for a token
+    that cannot be found there (it is never marked)."""
+    folded, origin = _folded(text, turkish)
+    spans: list[tuple[int, int] | None] = []
+    pos = 0
+    for token in tokens:
+        at = folded.find(token, pos) if token else -1
+        if at < 0:
+            spans.append(None)
+            continue
+        pos = at + len(token)
+        spans.append((origin[at][0], origin[pos - 1][1]))
+    return tokens, spans
+
+
+def _tokens(text: str, language: str = "en") -> list[str]:
+    return _tools(language).tokens(text)
+
+
+def _ngrams(toks: Sequence[str], n: int = 2) -> set[tuple[str, ...]]:
+    return {tuple(toks[k : k + n]) for k in range(len(toks) - n + 1)}
+
+
+def reference_ngrams(references: Sequence[str], n: int = 2, *, language: str = "en") -> set[tuple[str, ...]]:
+    """Every n-gram (default bigram) of the references' words: lower-cased ``[A-Za-z0-9]+`` words for
+    English, the tokens of the language's tokenizer otherwise."""
+    grams: set[tuple[str, ...]] = set()
+    for ref in references:
+        grams.update(_ngrams(_tokens(ref, language), n))
+    return grams
+
+
+def function_words(language: str = "en") -> frozenset[str]:
+    """The words whose pairs a restrained highlight skips: :data:`FUNCTION_WORDS` for English, the
+    language's stop words (stopwords-iso) otherwise."""
+    return _tools(language).function_words
 
 
 def highlight(
@@ -147,24 +270,31 @@ def highlight(
     *,
     skip_words: frozenset[str] = frozenset(),
     within_sentences: bool = False,
+    language: str = "en",
 ) -> list[tuple[str, bool]]:
     """Split ``text`` into ``(segment, marked)`` pieces, marking every run of words
-    that belongs to an n-gram (default bigram, lower-cased ``[A-Za-z0-9]+`` words)
-    found in ``grams``.  The pieces concatenate back to ``text`` exactly; they are
-    raw text, for the template to escape.
+    that belongs to an n-gram (default bigram) found in ``grams``. Words are those of
+    :func:`reference_ngrams` for ``language``; a mark covers the characters of the
+    text its words came from. The pieces concatenate back to ``text`` exactly; they
+    are raw text, for the template to escape.
 
     For a restrained highlight: an n-gram made only of ``skip_words`` (``in the``) marks nothing, and
     with ``within_sentences`` neither does one that spans a sentence end (``found . The``)."""
-    matches = list(_TOKEN.finditer(text))
-    toks = [m.group(0).lower() for m in matches]
+    tools = _tools(language)
+    toks, located = tools.spans(text)
+    found = [span is not None for span in located]
+    spans = [span or (0, 0) for span in located]
+    sentence_end = tools.sentence_end
     marked = [False] * len(toks)
     linked = [False] * len(toks)  # token k and k + 1 are in one marked n-gram: one <mark> spans both
     for k in range(len(toks) - n + 1):
         gram = tuple(toks[k : k + n])
         if gram not in grams or (skip_words and all(t in skip_words for t in gram)):
             continue
+        if not all(found[k : k + n]):
+            continue
         if within_sentences and any(
-            _SENTENCE_END.search(text, matches[j].end(), matches[j + 1].start()) for j in range(k, k + n - 1)
+            sentence_end.search(text, spans[j][1], spans[j + 1][0]) for j in range(k, k + n - 1)
         ):
             continue
         for j in range(k, k + n):
@@ -177,15 +307,17 @@ def highlight(
         if not marked[k]:
             k += 1
             continue
-        start = matches[k].start()
+        start = max(spans[k][0], pos)  # tokens of one character (½ -> 1, 2) share its span
         while k + 1 < len(toks) and linked[k]:
             k += 1
-        end = matches[k].end()
+        end = spans[k][1]
+        k += 1
+        if end <= start:
+            continue
         if start > pos:
             segments.append((text[pos:start], False))
         segments.append((text[start:end], True))
         pos = end
-        k += 1
     if pos < len(text):
         segments.append((text[pos:], False))
     return segments
@@ -267,13 +399,13 @@ def fact_runs(
 
 
 # --- article sentences, and which of them a summary copied -------------------------------------
-def article_sentences(text: str) -> list[tuple[str, bool]]:
-    """``text`` as ``(piece, is_sentence)``: the sentences of the toolkit's splitter and the whitespace
-    between them. The pieces concatenate back to ``text`` exactly; sentence ``k`` is the ``k``-th piece
-    with ``is_sentence`` true."""
+def article_sentences(text: str, *, language: str = "en") -> list[tuple[str, bool]]:
+    """``text`` as ``(piece, is_sentence)``: the sentences of the language's splitter (the toolkit's for
+    English) and the whitespace between them. The pieces concatenate back to ``text`` exactly; sentence
+    ``k`` is the ``k``-th piece with ``is_sentence`` true."""
     pieces: list[tuple[str, bool]] = []
     pos = 0
-    for sentence in split_sentences(text):
+    for sentence in _tools(language).sentences(text):
         start = text.find(sentence, pos)
         if start < 0:  # cannot happen (the splitter returns substrings in order); keep the text whole
             return [(text, False)] if text else []
@@ -291,20 +423,21 @@ def article_sentences(text: str) -> list[tuple[str, bool]]:
 COPIED_SHARE = 0.5
 
 
-def _content_ngrams(text: str) -> set[tuple[str, ...]]:
-    return {g for g in _ngrams(_tokens(text)) if not all(t in FUNCTION_WORDS for t in g)}
+def _content_ngrams(text: str, language: str = "en") -> set[tuple[str, ...]]:
+    skip = function_words(language)
+    return {g for g in _ngrams(_tokens(text, language)) if not all(t in skip for t in g)}
 
 
-def copied_sentences(article: Sequence[str], summary: str) -> list[int]:
+def copied_sentences(article: Sequence[str], summary: str, *, language: str = "en") -> list[int]:
     """Indices of the ``article`` sentences that ``summary`` copied from. A summary sentence copied from
     an article sentence when they share at least :data:`COPIED_SHARE` of the summary sentence's word
     pairs (bigrams; pairs of function words such as ``in the`` do not count), or of the article
     sentence's (at least 3): an extracted sentence, a sentence cut down, or one fused from two. A
-    paraphrase marks nothing."""
-    grams = [_content_ngrams(s) for s in article]
+    paraphrase marks nothing. Words, function words and the summary's sentences are ``language``'s."""
+    grams = [_content_ngrams(s, language) for s in article]
     out: set[int] = set()
-    for sentence in split_sentences(summary):
-        own = _content_ngrams(sentence)
+    for sentence in _tools(language).sentences(summary):
+        own = _content_ngrams(sentence, language)
         if not own:
             continue
         for k, g in enumerate(grams):
@@ -319,10 +452,10 @@ def copied_sentences(article: Sequence[str], summary: str) -> list[int]:
 LEDE_CHARS = 100
 
 
-def lede(text: str, limit: int = LEDE_CHARS) -> str:
-    """The article's first sentence, cut at a word boundary to at most ``limit`` characters (``…`` added):
-    a document's title when the corpus has none (CNN/DailyMail ids are hashes)."""
-    sentences = split_sentences(text)
+def lede(text: str, limit: int = LEDE_CHARS, *, language: str = "en") -> str:
+    """The article's first sentence (``language``'s splitter), cut at a word boundary to at most ``limit``
+    characters (``…`` added): a document's title when the corpus has none (CNN/DailyMail ids are hashes)."""
+    sentences = _tools(language).sentences(text)
     first = " ".join(sentences[0].split()) if sentences else ""
     if len(first) <= limit:
         return first
@@ -350,8 +483,13 @@ def _card(run: Run, doc: DocumentEntry, system: str, index: int, ctx: Mapping[st
     column, words_column = ctx["score_column"], ctx["words_column"]
     score = float(column[row]) if row is not None and column is not None else math.nan
     summary = run.summary(doc.id, system)
+    language = doc.language
     segments = (
-        highlight(summary.text, ctx["grams"], skip_words=FUNCTION_WORDS, within_sentences=True) if summary else None
+        highlight(
+            summary.text, ctx["grams"], skip_words=function_words(language), within_sentences=True, language=language
+        )
+        if summary
+        else None
     )
     facts = None
     if segments is not None and summary is not None and ctx["facts"] is not None:
@@ -362,7 +500,7 @@ def _card(run: Run, doc: DocumentEntry, system: str, index: int, ctx: Mapping[st
         "index": index,
         "segments": segments,
         "facts": facts,
-        "sources": copied_sentences(ctx["sentences"], summary.text) if summary else [],
+        "sources": copied_sentences(ctx["sentences"], summary.text, language=language) if summary else [],
         "cached": bool(summary and summary.cached),
         "score": score,
         "sort": f"{score * ctx['scale']:.4f}" if math.isfinite(score) else "",
@@ -405,13 +543,13 @@ def drill_down(run: Run, anchors: Mapping[str, str], systems: Sequence[str] | No
             from sumbench.scoring.facts import ArticleFacts
 
             ctx["article_facts"] = ArticleFacts(d.text)  # analysed once for every summary of the document
-        pieces = article_sentences(d.text)
-        ctx["grams"] = reference_ngrams(d.references)
+        pieces = article_sentences(d.text, language=d.language)
+        ctx["grams"] = reference_ngrams(d.references, language=d.language)
         ctx["sentences"] = [p for p, is_sentence in pieces if is_sentence]
         cards = [_card(run, d, s, k, ctx) for k, s in enumerate(order)]
         finite = [c for c in cards if math.isfinite(c["score"])]
         title = d.title.strip() if d.title and d.title.strip() else None
-        shown_title = title or lede(d.text)
+        shown_title = title or lede(d.text, language=d.language)
         docs.append(
             {
                 "id": d.id,
@@ -420,7 +558,7 @@ def drill_down(run: Run, anchors: Mapping[str, str], systems: Sequence[str] | No
                 "lede": title is None,
                 "search": f"{d.id} {shown_title}".lower(),
                 "article": pieces,
-                "article_words": len(words(d.text)),
+                "article_words": word_count(d.text, d.language),
                 "references": list(d.references),
                 "cards": cards,
                 "top": max(finite, key=lambda c: c["score"]) if finite else None,

@@ -1,9 +1,28 @@
-"""Text processing shared by the classic extractive summarizers: tokens, stop words, cached Porter
-stems, sentence-term count matrices, TF-IDF rows, PageRank and greedy-selection helpers.
+"""Text processing shared by the classic extractive summarizers: tokens, stop words, cached stems,
+sentence-term count matrices, TF-IDF rows, PageRank and greedy-selection helpers.
 
-Everything works on one document at a time with plain numpy: a regex tokenizer, a vocabulary built
-with dicts in first-occurrence order (so ties between terms are broken by document order) and one
+Everything works on one document at a time with plain numpy: a tokenizer, a vocabulary built with
+dicts in first-occurrence order (so ties between terms are broken by document order) and one
 ``np.bincount`` for the counts. No vectorizer is fitted per document (that alone is ~1 ms).
+
+Languages: a document is analysed in its own language (:attr:`sumbench.records.Document.language`).
+English documents take the path every English summary was made with: ``\\w+`` runs of the lower-cased
+text, scikit-learn's English stop words, Porter stems. Any other language takes its tokenizer
+(:func:`sumbench.languages.language_tokenizer`: the ``unicode`` rule, or jieba / MeCab word segmentation
+for Chinese and Japanese), its stopwords-iso list (:func:`sumbench.languages.stopwords`) and its
+Snowball stemmer (:func:`sumbench.languages.language_stemmer`; none for Chinese and Japanese).
+
+The ``stop_words`` parameter every classic summarizer shares (:data:`STOP_WORD_CHOICES`):
+
+``"auto"`` (default)
+    The document language's list: scikit-learn's English list for English (so English summaries are
+    those of ``"english"``), stopwords-iso's list for any other language (none for the few languages
+    stopwords-iso has no list for).
+``"english"``
+    scikit-learn's English list whatever the document's language (tokens still come from the
+    document language's tokenizer).
+``None``
+    No stop words.
 
 Matrices are dense ``(n_sentences, n_terms)`` arrays: for news articles (tens of sentences, a few
 hundred terms) that is both the fastest and a few hundred kilobytes at most. A document too big for
@@ -27,10 +46,13 @@ from typing import Any
 
 import numpy as np
 
+from sumbench.languages import canonical_language, language_stemmer, language_tokenizer, stopwords
 from sumbench.records import Document
 from sumbench.summarizers.base import ExtractiveSummarizer
 
-STOP_WORD_CHOICES = ("english", None)
+#: The values of the classic summarizers' ``stop_words`` parameter (see the module docstring).
+STOP_WORD_CHOICES = ("auto", "english", None)
+_STOP_WORDS_ERROR = "stop_words must be 'auto', 'english' or None"
 
 #: The dense (exact) code path is taken up to this many sentences ...
 DENSE_MAX_SENTENCES = 1000
@@ -104,25 +126,38 @@ def stem(word: str) -> str:
     return cached
 
 
-def stop_word_set(stop_words: str | None) -> frozenset[str]:
-    """The stop list named by ``stop_words``: ``"english"`` (scikit-learn's list, :data:`ENGLISH_STOP_WORDS`)
-    or ``None`` (none)."""
+def _language(language: str) -> str:
+    """``language`` as the language table spells it (``"en"`` itself without a look-up)."""
+    return "en" if language == "en" else canonical_language(language)
+
+
+def stop_word_set(stop_words: str | None, language: str = "en") -> frozenset[str]:
+    """The stop list named by ``stop_words`` for a document in ``language``: ``"auto"`` (the language's:
+    :data:`ENGLISH_STOP_WORDS` for English, :func:`sumbench.languages.stopwords` for any other),
+    ``"english"`` (scikit-learn's list, :data:`ENGLISH_STOP_WORDS`) or ``None`` (none)."""
     if stop_words is None:
         return frozenset()
     if stop_words == "english":
         return ENGLISH_STOP_WORDS
-    raise ValueError(f"stop_words must be 'english' or None, not {stop_words!r}")
+    if stop_words == "auto":
+        code = _language(language)
+        return ENGLISH_STOP_WORDS if code == "en" else stopwords(code)
+    raise ValueError(f"{_STOP_WORDS_ERROR}, not {stop_words!r}")
 
 
-def tokenize(text: str) -> list[str]:
-    """Lower-cased word tokens of ``text`` (every ``\\w+`` run, stop words included)."""
-    return _WORD.findall(text.lower())
+def tokenize(text: str, language: str = "en") -> list[str]:
+    """Lower-cased word tokens of ``text`` (stop words included): every ``\\w+`` run for English, the
+    tokens of the language's tokenizer (:func:`sumbench.languages.language_tokenizer`) otherwise."""
+    code = _language(language)
+    if code == "en":
+        return _WORD.findall(text.lower())
+    return language_tokenizer(code).tokenize(text)
 
 
 def check_text_params(stop_words: Any, stemming: Any) -> None:
     """Validate the ``stop_words`` and ``stemming`` options every classic summarizer shares."""
-    if stop_words not in STOP_WORD_CHOICES:
-        raise ValueError(f"stop_words must be 'english' or None, not {stop_words!r}")
+    if not isinstance(stop_words, (str, type(None))) or stop_words not in STOP_WORD_CHOICES:
+        raise ValueError(f"{_STOP_WORDS_ERROR}, not {stop_words!r}")
     if not isinstance(stemming, bool):
         raise ValueError(f"stemming must be True or False, not {stemming!r}")
 
@@ -166,9 +201,19 @@ def uses_dense(n_sentences: int, n_terms: int) -> bool:
 
 
 def analyze(
-    sentences: Sequence[str], stop_words: str | None = "english", stemming: bool = False, dense: bool | None = None
+    sentences: Sequence[str],
+    stop_words: str | None = "auto",
+    stemming: bool = False,
+    dense: bool | None = None,
+    *,
+    language: str = "en",
 ) -> Terms:
     """Tokenize ``sentences`` once and count content terms per sentence (see :class:`Terms`).
+
+    ``language`` is the document's (ISO 639-1): English takes the regex tokenizer, scikit-learn's stop
+    words for ``"auto"`` and Porter stems; any other language its own tokenizer, stop words and Snowball
+    stemmer (see the module docstring). Content terms are tokens of two or more characters that are not
+    stop words, in every language.
 
     ``counts`` is dense when ``dense`` is true, sparse when it is false and, by default (``None``),
     dense exactly when :func:`uses_dense` says so.
@@ -176,19 +221,31 @@ def analyze(
     The per-token work is done by C-level ``dict``/``map``/``np.fromiter`` calls; Python only loops
     over the document's distinct words (to drop stop words and to stem).
     """
-    stops = stop_word_set(stop_words)
+    code = _language(language)
+    stops = stop_word_set(stop_words, code)
     n = len(sentences)
-    joined = "\n".join(sentences).lower()
-    one_pass = joined.count("\n") == n - 1  # no sentence holds a newline itself
-    if one_pass:  # one findall for the whole document: "\n" tokens mark sentence ends
-        tokens = _WORD_OR_BREAK.findall(joined)
+    stemmer: Any = None
+    if code == "en":
+        if stemming:
+            stemmer = stem
+        joined = "\n".join(sentences).lower()
+        one_pass = joined.count("\n") == n - 1  # no sentence holds a newline itself
+        if one_pass:  # one findall for the whole document: "\n" tokens mark sentence ends
+            tokens = _WORD_OR_BREAK.findall(joined)
+        else:
+            per_sentence = [_WORD.findall(s.lower()) for s in sentences]
+            tokens = list(chain.from_iterable(per_sentence))
     else:
-        per_sentence = [_WORD.findall(s.lower()) for s in sentences]
+        if stemming:
+            stemmer = language_stemmer(code)  # None for a language without one (Chinese, Japanese ...)
+        one_pass = False
+        tokenize_sentence = language_tokenizer(code).tokenize
+        per_sentence = [tokenize_sentence(s) for s in sentences]
         tokens = list(chain.from_iterable(per_sentence))
     content = [w for w in dict.fromkeys(tokens) if w[1:] and w not in stops]  # 2+ characters, no stop words
-    if stemming:
+    if stemmer is not None:
         first_seen: dict[str, int] = {}
-        ids = [first_seen.setdefault(stem(w), len(first_seen)) for w in content]
+        ids = [first_seen.setdefault(stemmer(w), len(first_seen)) for w in content]
         term_index = dict(zip(content, ids))
         vocabulary = tuple(first_seen)
     else:
@@ -243,12 +300,14 @@ def tfidf_rows(counts: np.ndarray) -> np.ndarray:
     return l2_rows(counts * idf(counts))
 
 
-def tfidf_matrix(sentences: Sequence[str], stop_words: str | None = "english", stemming: bool = False):
+def tfidf_matrix(
+    sentences: Sequence[str], stop_words: str | None = "auto", stemming: bool = False, *, language: str = "en"
+):
     """L2-normalised TF-IDF rows, one per sentence (the document is its own IDF collection); ``None``
-    when the document has no content term. A dense array equal to what scikit-learn's
-    ``TfidfVectorizer(stop_words=stop_words)`` gives (up to column order), ~20x faster. Always dense,
-    whatever the document's size."""
-    terms = analyze(sentences, stop_words, stemming, dense=True)
+    when the document has no content term. For English, a dense array equal to what scikit-learn's
+    ``TfidfVectorizer(stop_words="english")`` gives (up to column order), ~20x faster; other languages
+    are analysed by :func:`analyze` in their own ``language``. Always dense, whatever the document's size."""
+    terms = analyze(sentences, stop_words, stemming, dense=True, language=language)
     if terms.n_terms == 0:
         return None
     return tfidf_rows(terms.counts)
@@ -427,9 +486,14 @@ class ClassicSummarizer(ExtractiveSummarizer):
     least two sentences and one content term (otherwise the ranking is document order). Past
     :func:`uses_dense`, ``terms.sparse`` is true and :meth:`rank_terms` takes the large-document path
     that :meth:`large_method` names.
+
+    Every document is analysed in its own language (:func:`analyze`): ``stop_words`` is ``"auto"``
+    (default: the document language's list; scikit-learn's for English), ``"english"`` (scikit-learn's
+    list for every document) or ``None``; ``stemming`` stems with Porter (English) or the language's
+    Snowball stemmer (none for Chinese and Japanese).
     """
 
-    stop_words: str | None = "english"
+    stop_words: str | None = "auto"
     stemming: bool = False
 
     def large_method(self) -> str:
@@ -442,8 +506,12 @@ class ClassicSummarizer(ExtractiveSummarizer):
         :meth:`large_method`."""
         if len(doc.sentences) < 2:
             return "exact"
-        terms = analyze(doc.sentences, self.stop_words, self.stemming)
+        terms = self.doc_terms(doc)
         return self.large_method() if terms.sparse and terms.n_terms else "exact"
+
+    def doc_terms(self, doc: Document) -> Terms:
+        """The content terms of ``doc``, in its language, with this summarizer's options."""
+        return analyze(doc.sentences, self.stop_words, self.stemming, language=doc.language)
 
     def validate(self) -> None:
         super().validate()
@@ -453,7 +521,7 @@ class ClassicSummarizer(ExtractiveSummarizer):
         n = len(doc.sentences)
         if n < 2:
             return list(range(n))
-        terms = analyze(doc.sentences, self.stop_words, self.stemming)
+        terms = self.doc_terms(doc)
         if terms.n_terms == 0:
             return list(range(n))
         return self.rank_terms(terms, doc)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from sumbench.records import Document
-from sumbench.text import words
+from sumbench.scoring.lengths import word_count
 
 
 @runtime_checkable
@@ -45,7 +45,10 @@ def get_params(summarizer: Any) -> dict[str, Any]:
 @dataclass(frozen=True)
 class Budget:
     """How long an extractive summary may be: ``k`` sentences, ``max_words`` words or a ``ratio`` of
-    the article's words. Exactly one applies; ``k = 3`` when none is given."""
+    the article's words. Exactly one applies; ``k = 3`` when none is given.
+
+    Words are counted in the document's language (:func:`sumbench.scoring.lengths.word_count`): whitespace
+    words, or for Chinese and Japanese the tokens of their word segmenter."""
 
     k: int | None = None
     max_words: int | None = None
@@ -66,7 +69,8 @@ class Budget:
         if self.max_words is not None:
             return self.max_words
         if self.ratio is not None:
-            return max(1, math.ceil(self.ratio * sum(len(words(s)) for s in doc.sentences)))
+            language = doc.language
+            return max(1, math.ceil(self.ratio * sum(word_count(s, language) for s in doc.sentences)))
         return None
 
     def select(self, ranked: Sequence[int], doc: Document) -> list[int]:
@@ -81,7 +85,7 @@ class Budget:
         chosen: list[int] = []
         used = 0
         for index in ranked:
-            length = len(words(doc.sentences[index]))
+            length = word_count(doc.sentences[index], doc.language)
             if used + length <= limit:
                 chosen.append(index)
                 used += length

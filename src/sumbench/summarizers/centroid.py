@@ -42,7 +42,7 @@ class Centroid(ClassicSummarizer):
         max_words: int | None = None,
         ratio: float | None = None,
         redundancy_threshold: float | None = None,
-        stop_words: str | None = "english",
+        stop_words: str | None = "auto",
         stemming: bool = False,
     ):
         self.k = k

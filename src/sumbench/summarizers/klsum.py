@@ -38,7 +38,7 @@ class KLSum(ClassicSummarizer):
         max_words: int | None = None,
         ratio: float | None = None,
         smoothing: float = 0.001,
-        stop_words: str | None = "english",
+        stop_words: str | None = "auto",
         stemming: bool = False,
     ):
         self.k = k

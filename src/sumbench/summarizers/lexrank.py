@@ -52,7 +52,7 @@ class LexRank(ClassicSummarizer):
         ratio: float | None = None,
         threshold: float | None = None,
         damping: float = 0.85,
-        stop_words: str | None = "english",
+        stop_words: str | None = "auto",
         stemming: bool = False,
     ):
         self.k = k

@@ -53,7 +53,7 @@ class LSA(ClassicSummarizer):
         variant: str = "steinberger-jezek",
         n_topics: int | None = None,
         weighting: str = "tf",
-        stop_words: str | None = "english",
+        stop_words: str | None = "auto",
         stemming: bool = False,
     ):
         self.k = k

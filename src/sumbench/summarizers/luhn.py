@@ -31,7 +31,7 @@ class Luhn(ClassicSummarizer):
         ratio: float | None = None,
         min_count: int = 2,
         max_gap: int = 4,
-        stop_words: str | None = "english",
+        stop_words: str | None = "auto",
         stemming: bool = False,
     ):
         self.k = k

@@ -44,7 +44,7 @@ class MMR(ClassicSummarizer):
         max_words: int | None = None,
         ratio: float | None = None,
         lambda_: float = 0.7,
-        stop_words: str | None = "english",
+        stop_words: str | None = "auto",
         stemming: bool = False,
     ):
         self.k = k

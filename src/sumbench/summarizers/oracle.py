@@ -3,13 +3,29 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
+from sumbench.languages import canonical_language, language_stemmer, language_tokenizer
 from sumbench.records import Document
 from sumbench.scoring._rouge_core import rs_tokenize
+from sumbench.scoring.lengths import word_count
 from sumbench.summarizers.base import ExtractiveSummarizer
-from sumbench.text import words
 
-# Tokens are ROUGE's own (rouge-score's tokenizer and stemmer), so the oracle optimises what is scored.
+# Tokens are ROUGE's own, so the oracle optimises what is scored: for English rouge-score's tokenizer
+# and Porter stemmer; for any other language the tokens ROUGE takes for a document in that language
+# (sumbench.scoring.metrics.LanguageTokens: the language's tokenizer, then its Snowball stemmer).
+
+
+def rouge_tokens(language: str, stem: bool) -> Callable[[str], tuple[str, ...]]:
+    """The tokens ROUGE scores a text of ``language`` with (stemmed when ``stem``), as a function."""
+    code = "en" if language == "en" else canonical_language(language)
+    if code == "en":
+        return lambda text: rs_tokenize(text, stem)
+    tokenize = language_tokenizer(code).tokenize
+    stemmer = language_stemmer(code) if stem else None
+    if stemmer is None:
+        return lambda text: tuple(tokenize(text))
+    return lambda text: tuple(map(stemmer, tokenize(text)))
 
 
 def _ngrams(tokens: tuple[str, ...], n: int) -> Counter:
@@ -30,6 +46,10 @@ class Oracle(ExtractiveSummarizer):
     Each pick scores every remaining sentence against the references: memory is linear in the
     article and time linear per pick, so documents of any size take the same (exact) path (a 1 MB
     article, ~8,000 sentences, takes a few seconds for 3 sentences).
+
+    ROUGE is computed with the tokens the run's ROUGE takes for the document's language (its tokenizer
+    and, with ``use_stemmer``, its stemmer: Porter for English, Snowball for most others, none for
+    Chinese and Japanese), and a word budget counts words in that language.
     """
 
     version = "2"
@@ -50,10 +70,12 @@ class Oracle(ExtractiveSummarizer):
     def rank(self, doc: Document) -> list[int]:
         """The chosen sentences, in the order the search added them."""
         orders = (1, 2)
-        sentence_grams = [{n: _ngrams(rs_tokenize(s, self.use_stemmer), n) for n in orders} for s in doc.sentences]
-        reference_grams = [{n: _ngrams(rs_tokenize(r, self.use_stemmer), n) for n in orders} for r in doc.references]
+        tokens = rouge_tokens(doc.language, self.use_stemmer)
+        sentence_grams = [{n: _ngrams(tokens(s), n) for n in orders} for s in doc.sentences]
+        reference_grams = [{n: _ngrams(tokens(r), n) for n in orders} for r in doc.references]
         budget = self.budget()
         word_limit = budget.word_limit(doc)
+        lengths = [word_count(s, doc.language) for s in doc.sentences] if word_limit is not None else []
         max_sentences = (budget.k or 3) if word_limit is None else len(doc.sentences)
         chosen: list[int] = []
         current: dict[int, Counter[tuple[str, ...]]] = {n: Counter() for n in orders}
@@ -63,8 +85,7 @@ class Oracle(ExtractiveSummarizer):
             for index, grams in enumerate(sentence_grams):
                 if index in chosen:
                     continue
-                length = len(words(doc.sentences[index]))
-                if word_limit is not None and words_used + length > word_limit:
+                if word_limit is not None and words_used + lengths[index] > word_limit:
                     continue
                 score = _objective({n: current[n] + grams[n] for n in orders}, reference_grams)
                 if score > best_score:
@@ -72,7 +93,8 @@ class Oracle(ExtractiveSummarizer):
             if best_index is None:
                 break
             chosen.append(best_index)
-            words_used += len(words(doc.sentences[best_index]))
+            if word_limit is not None:
+                words_used += lengths[best_index]
             current = {n: current[n] + sentence_grams[best_index][n] for n in orders}
         # Greedy search is not optimal: never return less than the lead under the same budget.
         lead = budget.select(list(range(len(doc.sentences))), doc)

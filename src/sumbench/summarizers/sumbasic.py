@@ -30,7 +30,7 @@ class SumBasic(ClassicSummarizer):
         max_words: int | None = None,
         ratio: float | None = None,
         top_word: bool = True,
-        stop_words: str | None = "english",
+        stop_words: str | None = "auto",
         stemming: bool = False,
     ):
         self.k = k

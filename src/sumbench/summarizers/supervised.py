@@ -110,7 +110,7 @@ def sentence_features(doc: Document) -> np.ndarray:
     lengths = np.array([len(t) for t in tokens], dtype=float)
 
     title = (doc.title or "").strip()
-    tfidf = tfidf_matrix(sentences + ([title] if title else []))
+    tfidf = tfidf_matrix(sentences + ([title] if title else []), language=doc.language)
     if tfidf is None:
         rows = np.zeros((n + (1 if title else 0), 1))
     else:
@@ -183,8 +183,10 @@ def _make_estimator(model: str, seed: int):
 def keyed_source_files() -> list[Path]:
     """The source files of every module the training labels and features depend on, sorted by module
     name: this one, the TF-IDF/PageRank helpers, the budget, the greedy oracle, ROUGE's tokenizer and
-    Porter stemmer (the oracle stems) and the sentence splitter (which made the documents' sentences)."""
-    from sumbench.scoring import _rouge_core, _rouge_porter
+    Porter stemmer (the oracle stems), the sentence splitter (which made the documents' sentences), and
+    the language layer and word counts (other languages' tokens, stems, stop words and word budgets)."""
+    from sumbench import languages
+    from sumbench.scoring import _rouge_core, _rouge_porter, lengths
     from sumbench.summarizers.oracle import Oracle
 
     modules = {
@@ -196,6 +198,8 @@ def keyed_source_files() -> list[Path]:
         _rouge_core.__name__,
         _rouge_porter.__name__,
         split_sentences.__module__,
+        languages.__name__,
+        lengths.__name__,
     }
     files = [getattr(sys.modules[name], "__file__", None) for name in sorted(modules)]
     return [Path(f) for f in files if f and Path(f).is_file()]

@@ -84,7 +84,7 @@ class TextRank(ClassicSummarizer):
         max_words: int | None = None,
         ratio: float | None = None,
         damping: float = 0.85,
-        stop_words: str | None = "english",
+        stop_words: str | None = "auto",
         stemming: bool = False,
     ):
         self.k = k
