@@ -207,32 +207,25 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.suite:
         return _list_suite(Path(args.suite))
     from sumbench.corpora import bundled_corpora, load_corpus
+    from sumbench.scoring.registry import registered as registered_metrics
     from sumbench.summarizers.registry import doc_line, parameters, registered
 
-    print("Summarizers (use = NAME in a suite):")
-    for name, entry_point in registered().items():
-        try:
-            cls = entry_point.load()
-        except ImportError as exc:  # an optional dependency (an extra) is missing
-            print(f"  {name:<20} (cannot load: {exc})")
-            continue
-        print(f"  {name:<20} {doc_line(cls)}")
-        for pname, param in parameters(cls).items():
-            default = "required" if param.default is inspect.Parameter.empty else f"default {param.default!r}"
-            print(f"  {'':<22}{pname} ({default})")
-    from sumbench.scoring.registry import registered as registered_metrics
+    def plugins(entries: Mapping[str, Any]) -> None:
+        for name, entry_point in entries.items():
+            try:
+                cls = entry_point.load()
+            except ImportError as exc:  # an optional dependency (an extra) is missing
+                print(f"  {name:<20} (cannot load: {exc})")
+                continue
+            print(f"  {name:<20} {doc_line(cls)}")
+            for pname, param in parameters(cls).items():
+                default = "required" if param.default is inspect.Parameter.empty else f"default {param.default!r}"
+                print(f"  {'':<22}{pname} ({default})")
 
+    print("Summarizers (use = NAME in a suite):")
+    plugins(registered())
     print("\nMetrics (ROUGE, lengths and extractiveness always run; [[metrics]] use = NAME adds one):")
-    for name, entry_point in registered_metrics().items():
-        try:
-            cls = entry_point.load()
-        except ImportError as exc:
-            print(f"  {name:<20} (cannot load: {exc})")
-            continue
-        print(f"  {name:<20} {doc_line(cls)}")
-        for pname, param in parameters(cls).items():
-            default = "required" if param.default is inspect.Parameter.empty else f"default {param.default!r}"
-            print(f"  {'':<22}{pname} ({default})")
+    plugins(registered_metrics())
     print("\nBundled corpora (source = NAME in a suite):")
     for name in bundled_corpora():
         corpus = load_corpus(name)

@@ -288,6 +288,15 @@ def parse_suite(data: dict[str, Any], path: Path | None = None) -> SuiteConfig:
     return SuiteConfig(name, seed, corpus, summarizers, scoring, path, baseline, run, report, metrics, meta_eval)
 
 
+def _resolve_use(use: str, base_dir: Path) -> str:
+    """A ``use`` value with its ``file.py`` part made absolute against the suite's folder."""
+    if ":" in use and use.rpartition(":")[0].endswith(".py"):
+        file_part, _, cls = use.rpartition(":")
+        if not Path(file_part).is_absolute():
+            return f"{(base_dir / file_part).resolve()}:{cls}"
+    return use
+
+
 def _metrics(tables: Any, where: str, base_dir: Path) -> tuple[MetricConfig, ...]:
     _expect(tables, list, where, "[[metrics]]")
     out: list[MetricConfig] = []
@@ -299,10 +308,7 @@ def _metrics(tables: Any, where: str, base_dir: Path) -> tuple[MetricConfig, ...
             raise SuiteError(f"{where}: {here} needs 'use' (a registered metric, module:Class or file.py:Class)")
         use = table["use"]
         _expect(use, str, where, f"{here} use")
-        if ":" in use and use.rpartition(":")[0].endswith(".py"):
-            file_part, _, cls = use.rpartition(":")
-            if not Path(file_part).is_absolute():
-                use = f"{(base_dir / file_part).resolve()}:{cls}"
+        use = _resolve_use(use, base_dir)
         params = table.get("params", {})
         _expect(params, dict, where, f"{here} params")
         out.append(MetricConfig(use, {k: _resolve_path_param(k, v, base_dir) for k, v in params.items()}))
@@ -523,10 +529,7 @@ def _summarizers(tables: Any, where: str, base_dir: Path) -> tuple[SummarizerCon
             raise SuiteError(f"{where}: {here} needs 'use' (a registered name, module:Class or file.py:Class)")
         use = table["use"]
         _expect(use, str, where, f"{here} use")
-        if ":" in use and use.rpartition(":")[0].endswith(".py"):
-            file_part, _, cls = use.rpartition(":")
-            if not Path(file_part).is_absolute():
-                use = f"{(base_dir / file_part).resolve()}:{cls}"
+        use = _resolve_use(use, base_dir)
         label = table.get("label", table["use"])
         _expect(label, str, where, f"{here} label")
         params = dict(table.get("params", {}))

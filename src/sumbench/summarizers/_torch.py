@@ -10,9 +10,10 @@ from __future__ import annotations
 import hashlib
 import importlib
 import importlib.util
-import os
 from pathlib import Path
 from typing import Any
+
+from sumbench._models import cached_hub_commit, local_model_dir, looks_like_path, missing_modules
 
 NEURAL_HINT = "pip install 'sumbench[neural]'"
 
@@ -34,18 +35,6 @@ class NeuralDependencyError(ImportError, ValueError):
     Also a :class:`ValueError`, so the registry reports it as a summarizer error when a suite is
     validated instead of crashing with a bare traceback.
     """
-
-
-def missing_modules(*modules: str) -> list[str]:
-    """Which of ``modules`` cannot be found (checked without importing them)."""
-    missing = []
-    for name in modules:
-        try:
-            if importlib.util.find_spec(name) is None:
-                missing.append(name)
-        except (ImportError, ValueError):
-            missing.append(name)
-    return missing
 
 
 def require(who: str, *modules: str) -> None:
@@ -86,17 +75,6 @@ def validate_device(device: Any) -> None:
         raise ValueError(f"device must be 'auto', 'cpu', 'cuda', 'cuda:N', 'mps', ..., not {device!r}")
 
 
-def looks_like_path(model: str) -> bool:
-    """Whether ``model`` is meant as a local directory rather than a hub id (``org/name``)."""
-    return (
-        model.startswith((".", "~", "/", "\\"))
-        or os.path.isabs(model)
-        or (len(model) > 1 and model[1] == ":")  # C:\...
-        or model.count("/") > 1
-        or Path(model).expanduser().is_dir()
-    )
-
-
 def validate_model(model: Any, name: str = "model") -> None:
     """A hub id (``org/name``) or an existing local directory."""
     if not isinstance(model, str) or not model.strip():
@@ -108,10 +86,8 @@ def validate_model(model: Any, name: str = "model") -> None:
         raise ValueError(f"{name} {model!r} looks like a local path, but no such directory exists")
 
 
-def local_dir(model: str) -> Path | None:
-    """The local model directory ``model`` names, or None for a hub id."""
-    path = Path(model).expanduser()
-    return path.resolve() if path.is_dir() else None
+#: The local model directory ``model`` names, or None for a hub id.
+local_dir = local_model_dir
 
 
 def fingerprint(model: str) -> str:
@@ -125,7 +101,7 @@ def fingerprint(model: str) -> str:
     directory = local_dir(model)
     if directory is not None:
         return "local:" + _directory_digest(directory)
-    commit = _cached_commit(model)
+    commit = cached_hub_commit(model)
     return f"hub:{model}@{commit}" if commit else f"hub:{model}"
 
 
@@ -146,18 +122,3 @@ def _directory_digest(directory: Path) -> str:
             digest.update(f"size={stat.st_size}\x00mtime_ns={stat.st_mtime_ns}".encode())
         digest.update(b"\x01")
     return digest.hexdigest()
-
-
-def _cached_commit(model_id: str, revision: str = "main") -> str | None:
-    """The commit the local hub cache has for ``model_id``'s ``revision``, without any network."""
-    try:
-        from huggingface_hub import constants
-    except ImportError:
-        return None
-    cache = Path(os.environ.get("HF_HUB_CACHE") or constants.HF_HUB_CACHE)
-    ref = cache / ("models--" + model_id.replace("/", "--")) / "refs" / revision
-    try:
-        commit = ref.read_text(encoding="utf-8").strip()
-    except OSError:
-        return None
-    return commit or None
