@@ -256,3 +256,31 @@ def test_lower_is_better_columns_are_negated_before_correlating(tmp_path):
     d = next(d for d in meta.detectors if d.metric == "error_count")
     assert d.auc == pytest.approx(1.0)
     assert meta.system_means["A"]["length"] == pytest.approx(2.0)
+
+
+def test_judgments_from_a_hugging_face_dataset_on_disk_become_systems(tmp_path, monkeypatch):
+    """hf-disk: judgments: the judged summaries are written once to a JSONL file in the cache folder,
+    which the precomputed summarizers read."""
+    datasets = pytest.importorskip("datasets")
+    monkeypatch.setenv("SUMBENCH_CACHE_DIR", str(tmp_path / "cache"))
+    corpus, judgments = _data(tmp_path, docs=6)
+    rows = [json.loads(line) for line in judgments.read_text(encoding="utf-8").splitlines()]
+    flat = [
+        {"id": r["id"], "system": r["system"], "system_summary": r["system_summary"], **r["human_scores"]} for r in rows
+    ]
+    datasets.Dataset.from_list(flat).save_to_disk(str(tmp_path / "hf"))
+    path = tmp_path / "hf.toml"
+    path.write_text(
+        f'name = "hf"\n[corpus]\nsource = "{corpus.name}"\n[scoring]\nrouge_types = ["rouge1"]\n'
+        '[meta_eval]\njudgments = "hf-disk:hf"\nsamples = 20\n',
+        encoding="utf-8",
+    )
+    suite = load_suite(path)
+    assert [s.label for s in suite.summarizers] == list(SYSTEMS)
+    written = Path(suite.summarizers[0].params["file"])
+    assert written.parent == tmp_path / "cache" / "judgments" and written.is_file()
+    result = run_suite(suite, out_dir=tmp_path / "run", use_cache=False, render=False)
+    meta = read_meta_eval(result.run_dir)
+    assert meta is not None and meta.matched == 18
+    c = meta.correlation("words", "length", "system", "pearson")
+    assert c is not None and c.value == pytest.approx(1.0)

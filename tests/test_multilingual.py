@@ -384,3 +384,30 @@ def test_the_cache_keys_a_non_english_document_by_its_language_too():
     german = Document("a", "Same text.", ("Same text.",), ("r",), language="de")
     assert english.cache_hash == english.text_hash  # English keys are the ones every cached summary has
     assert german.cache_hash != english.cache_hash and german.text_hash == english.text_hash
+
+
+def test_a_module_callable_tokenizer_from_a_suite(tmp_path, monkeypatch):
+    """[scoring] tokenizer = "module:callable": the run's ROUGE uses it, and the signature names it."""
+    (tmp_path / "my_tokens.py").write_text(
+        "def split_on_bars(text):\n    return [t for t in text.lower().split('|') if t]\n", encoding="utf-8"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    corpus = tmp_path / "bars.jsonl"
+    corpus.write_text(
+        json.dumps({"id": "b1", "article": "alpha|beta. gamma|delta.", "summaries": ["alpha|beta."]}) + "\n",
+        encoding="utf-8",
+    )
+    suite = tmp_path / "bars.toml"
+    suite.write_text(
+        f'name = "bars"\n[corpus]\nsource = "{corpus.name}"\n[[summarizers]]\nuse = "lead"\nparams = {{ k = 1 }}\n'
+        '[scoring]\nrouge_types = ["rouge1"]\ntokenizer = "my_tokens:split_on_bars"\n',
+        encoding="utf-8",
+    )
+    from sumbench.runner import run_suite
+    from sumbench.suite import load_suite
+
+    result = run_suite(load_suite(suite), out_dir=tmp_path / "run", use_cache=False, render=False)
+    assert "tok=module:my_tokens:split_on_bars" in result.manifest.rouge_signature
+    from sumbench.runfolder import load_run
+
+    assert load_run(result.run_dir).scores.values("lead", "rouge1_f")[0] == pytest.approx(1.0)
