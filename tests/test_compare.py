@@ -43,6 +43,8 @@ def build_run(
     rouge_signature: str = "rouge1,2,L|stem=porter",
     texts: dict[tuple[int, str], str] | None = None,
     drop_docs: set[int] | None = None,
+    metric_signatures: dict[str, str] | None = None,
+    languages: dict[str, str] | None = None,
 ) -> Path:
     """A run folder: every system scores every document with a fixed, noisy base value per (system,
     metric, document); ``shift`` adds a per-document change ``value * (1 + noise)`` to some cells
@@ -81,6 +83,8 @@ def build_run(
         systems=tuple(SystemEntry(s, s, (params or {}).get(s, {"k": 3}), "1") for s in systems),
         metrics=metrics,
         primary_metric="rouge2_f" if "rouge2_f" in metrics else None,
+        metric_signatures=metric_signatures or {},
+        languages=languages or {},
     )
     return runfolder.write_run(
         path, manifest, documents=docs, summaries=summaries, scores=scores, aggregates=(), comparisons=(), failures=()
@@ -348,3 +352,28 @@ def test_synthetic_pair_html_is_escaped_and_self_contained(tmp_path):
     # every table sits in a horizontal scroll box, so the page itself never overflows a phone
     body = html[html.index("<body>") :]
     assert body.count("<table") == body.count('<div class="scroll"><table') > 0
+
+
+@pytest.mark.parametrize(
+    ("a_kwargs", "b_kwargs", "what"),
+    [
+        (
+            {"metric_signatures": {"rouge": "r", "bertscore": "bertscore|model:all-MiniLM-L6-v2|layer:6"}},
+            {"metric_signatures": {"rouge": "r", "bertscore": "bertscore|model:all-mpnet-base-v2|layer:9"}},
+            "bertscore signature",
+        ),
+        (
+            {"languages": {"de": "rouge1|lang=de|tok=unicode|stem=snowball-german"}},
+            {"languages": {"de": "rouge1|lang=de|tok=whitespace|stem=snowball-german"}},
+            "ROUGE settings for 'de'",
+        ),
+    ],
+)
+def test_another_metric_or_language_setting_is_not_comparable(tmp_path, a_kwargs, b_kwargs, what):
+    a = build_run(tmp_path / "a", **a_kwargs)
+    b = build_run(tmp_path / "b", **b_kwargs)
+    c = comparison(load_run(a), load_run(b))
+    assert c["verdict"].startswith(f"Not comparable as-is (the {what} differs)")
+    # a run folder from before these were recorded is not flagged for lacking them
+    old = build_run(tmp_path / "old")
+    assert not comparison(load_run(old), load_run(a))["verdict"].startswith("Not comparable")

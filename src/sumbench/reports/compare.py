@@ -281,6 +281,17 @@ def _setup(run_a: Run, run_b: Run) -> dict[str, Any]:
 
     add("corpus fingerprint", ma.corpus.fingerprint, mb.corpus.fingerprint, critical=True)
     add("ROUGE signature", ma.rouge_signature, mb.rouge_signature, critical=True)
+    # every other metric's settings, and the tools of each document language (both change numbers); a
+    # run folder from before they were recorded has none, which is not a difference
+    sa, sb = dict(ma.metric_signatures), dict(mb.metric_signatures)
+    if sa and sb:
+        for name in dict.fromkeys((*sa, *sb)):
+            if name != "rouge":
+                add(f"{name} signature", sa.get(name, _UNSET), sb.get(name, _UNSET), critical=True)
+    la, lb = dict(ma.languages), dict(mb.languages)
+    for code in dict.fromkeys((*la, *lb)):
+        if la and lb:
+            add(f"ROUGE settings for {code!r}", la.get(code, _UNSET), lb.get(code, _UNSET), critical=True)
     add("corpus", ma.corpus.name, mb.corpus.name)
     add("corpus documents", ma.corpus.documents, mb.corpus.documents)
     va, vb = dict(ma.versions), dict(mb.versions)
