@@ -15,12 +15,11 @@ import pytest
 
 from _shared import read_jsonl_gz, references, shared_corpora  # noqa: F401 - shared_corpora is a fixture
 from sumbench.corpora import FieldMap, load_corpus
-from sumbench.languages import language_stemmer, language_tokenizer, stopwords
+from sumbench.languages import language_stemmer, language_tokenizer, stopwords, word_count
 from sumbench.records import Document
 from sumbench.reports import drilldown as dd
 from sumbench.runfolder import DocumentEntry
 from sumbench.scoring._rouge_core import rs_tokenize
-from sumbench.scoring.lengths import word_count
 from sumbench.scoring.metrics import LanguageTokens, Rouge
 from sumbench.summarizers import _text
 from sumbench.summarizers.base import Budget

@@ -80,6 +80,7 @@ from typing import Any, NamedTuple, Protocol
 
 from sumbench.errors import PluginError
 from sumbench.text import split_sentences, tokenize
+from sumbench.text import words as split_words
 
 __all__ = [
     "COVERAGE_WARN_SHARE",
@@ -1098,3 +1099,12 @@ def counts_tokens_as_words(language: str) -> bool:
     """Whether ``language`` is written without spaces between words (Chinese, Japanese): its word counts
     are token counts of its tokenizer, not whitespace words."""
     return language_settings(language).tokenizer == "cjk"
+
+
+def word_count(text: str, language: str = "en") -> int:
+    """Words of ``text``: whitespace words, or for a language written without spaces (Chinese, Japanese)
+    the tokens of its tokenizer (:func:`counts_tokens_as_words`). Lengths, word budgets and the
+    drill-down all count with it."""
+    if language != "en" and counts_tokens_as_words(language):
+        return len(language_tokenizer(language).tokenize(text))
+    return len(split_words(text))

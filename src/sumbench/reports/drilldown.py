@@ -37,9 +37,9 @@ from sumbench.languages import (
     language_tokenizer,
     sentence_splitter,
     stopwords,
+    word_count,
 )
 from sumbench.runfolder import DocumentEntry, Run
-from sumbench.scoring.lengths import word_count
 from sumbench.text import split_sentences
 
 from .common import fmt, metric_label

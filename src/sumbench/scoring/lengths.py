@@ -5,9 +5,8 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-from sumbench.languages import counts_tokens_as_words, language_tokenizer, sentence_splitter
+from sumbench.languages import sentence_splitter, word_count
 from sumbench.records import Document
-from sumbench.text import words
 
 LENGTH_COLUMNS = ("words", "sentences", "compression", "ref_ratio")
 
@@ -17,14 +16,6 @@ class DocumentLengths(NamedTuple):
 
     article_words: int
     reference_words: float  # mean whitespace words of the references (0.0 without references)
-
-
-def word_count(text: str, language: str = "en") -> int:
-    """Words of ``text``: whitespace words, or for a language written without spaces (Chinese, Japanese)
-    the tokens of its tokenizer (:func:`sumbench.languages.counts_tokens_as_words`)."""
-    if language != "en" and counts_tokens_as_words(language):
-        return len(language_tokenizer(language).tokenize(text))
-    return len(words(text))
 
 
 def document_lengths(doc: Document) -> DocumentLengths:

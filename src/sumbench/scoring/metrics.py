@@ -17,13 +17,14 @@ from sumbench.languages import (
     language_stemmer,
     language_tokenizer,
     sentence_splitter,
+    word_count,
 )
 from sumbench.languages import signature as language_signature
 from sumbench.records import Document, DocumentScores, Failure, Summary
 from sumbench.scoring._rouge_core import nltk_stem
 from sumbench.scoring.base import Metric, MetricItem, MetricResult
 from sumbench.scoring.extractiveness import EXTRACTIVENESS_COLUMNS, Article, extractiveness
-from sumbench.scoring.lengths import LENGTH_COLUMNS, DocumentLengths, length_stats, word_count
+from sumbench.scoring.lengths import LENGTH_COLUMNS, DocumentLengths, length_stats
 from sumbench.scoring.quality import answer_kind
 from sumbench.scoring.rouge import RougeScorer, truncate_text
 

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
+from sumbench.languages import word_count
 from sumbench.records import Document
-from sumbench.scoring.lengths import word_count
 
 
 @runtime_checkable
@@ -47,7 +47,7 @@ class Budget:
     """How long an extractive summary may be: ``k`` sentences, ``max_words`` words or a ``ratio`` of
     the article's words. Exactly one applies; ``k = 3`` when none is given.
 
-    Words are counted in the document's language (:func:`sumbench.scoring.lengths.word_count`): whitespace
+    Words are counted in the document's language (:func:`sumbench.languages.word_count`): whitespace
     words, or for Chinese and Japanese the tokens of their word segmenter."""
 
     k: int | None = None

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
-from sumbench.languages import canonical_language, language_stemmer, language_tokenizer
+from sumbench.languages import canonical_language, language_stemmer, language_tokenizer, word_count
 from sumbench.records import Document
 from sumbench.scoring._rouge_core import rs_tokenize
-from sumbench.scoring.lengths import word_count
 from sumbench.summarizers.base import ExtractiveSummarizer
 
 # Tokens are ROUGE's own, so the oracle optimises what is scored: for English rouge-score's tokenizer

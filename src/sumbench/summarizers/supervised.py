@@ -184,9 +184,9 @@ def keyed_source_files() -> list[Path]:
     """The source files of every module the training labels and features depend on, sorted by module
     name: this one, the TF-IDF/PageRank helpers, the budget, the greedy oracle, ROUGE's tokenizer and
     Porter stemmer (the oracle stems), the sentence splitter (which made the documents' sentences), and
-    the language layer and word counts (other languages' tokens, stems, stop words and word budgets)."""
+    the language layer with its word counts (other languages' tokens, stems, stop words and word budgets)."""
     from sumbench import languages
-    from sumbench.scoring import _rouge_core, _rouge_porter, lengths
+    from sumbench.scoring import _rouge_core, _rouge_porter
     from sumbench.summarizers.oracle import Oracle
 
     modules = {
@@ -199,7 +199,6 @@ def keyed_source_files() -> list[Path]:
         _rouge_porter.__name__,
         split_sentences.__module__,
         languages.__name__,
-        lengths.__name__,
     }
     files = [getattr(sys.modules[name], "__file__", None) for name in sorted(modules)]
     return [Path(f) for f in files if f and Path(f).is_file()]
