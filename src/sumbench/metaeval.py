@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from sumbench.errors import RunError
-from sumbench.judgments import Judgments, load_judgments
+from sumbench.judgments import Judgments
 from sumbench.runfolder import (
     CorrelationEntry,
     DetectorEntry,
@@ -267,25 +267,11 @@ def _detectors(
     return tuple(out)
 
 
-def load_config_judgments(config: MetaEvalConfig, base_dir: Path | None = None) -> Judgments:
-    """The judgments a ``[meta_eval]`` table names, read with its field settings."""
-    return load_judgments(
-        config.judgments,
-        base_dir=base_dir,
-        id_field=config.id_field,
-        system_field=config.system_field,
-        summary_field=config.summary_field,
-        scores_field=config.scores_field,
-        dimensions=config.dimensions or None,
-        split=config.split,
-    )
-
-
 def meta_evaluate_folder(run_dir: str | Path, config: MetaEvalConfig, *, seed: int | None = None) -> MetaEvaluation:
     """Meta-evaluate the run folder ``run_dir`` (its scores, not its texts) and write its
     ``meta_eval.json``; ``seed`` defaults to the run's."""
     run = load_run(run_dir, keep_documents=())
-    judgments = load_config_judgments(config)
+    judgments = config.load_judgments()
     meta = meta_evaluate(run, judgments, config, seed=run.manifest.seed if seed is None else seed)
     write_meta_eval(run_dir, meta)
     return meta

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sumbench.cache import summarizer_key
 from sumbench.errors import PluginError, SuiteError
@@ -36,6 +36,9 @@ from sumbench.scoring.registry import build_metric, lower_is_better
 from sumbench.scoring.rouge import RougeScorer
 from sumbench.summarizers.adapter import Plugin
 from sumbench.summarizers.registry import build_plugin, parameters, resolve
+
+if TYPE_CHECKING:
+    from sumbench.judgments import Judgments
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -193,6 +196,22 @@ class MetaEvalConfig:
     confidence: float = 0.95
     error_dimension: str | None = None
     error_below: float = 1.0
+
+    def load_judgments(self, base_dir: Path | None = None) -> Judgments:
+        """The judgments this table names, read with its field settings and dimensions (an unknown
+        dimension fails here, with did-you-mean)."""
+        from sumbench.judgments import load_judgments
+
+        return load_judgments(
+            self.judgments,
+            base_dir=base_dir,
+            id_field=self.id_field,
+            system_field=self.system_field,
+            summary_field=self.summary_field,
+            scores_field=self.scores_field,
+            dimensions=self.dimensions or None,
+            split=self.split,
+        )
 
 
 @dataclass(frozen=True)
@@ -380,18 +399,9 @@ def _judged_summarizers(meta: MetaEvalConfig, where: str, base_dir: Path) -> lis
     per judged system, reading that system's summaries from the judgments (a Hugging Face dataset is
     written once to a JSONL file in the cache folder, named by its fingerprint)."""
     from sumbench.errors import CorpusError
-    from sumbench.judgments import load_judgments
 
     try:
-        judgments = load_judgments(
-            meta.judgments,
-            base_dir=base_dir,
-            id_field=meta.id_field,
-            system_field=meta.system_field,
-            summary_field=meta.summary_field,
-            scores_field=meta.scores_field,
-            split=meta.split,
-        )
+        judgments = meta.load_judgments(base_dir)
     except CorpusError as exc:
         raise SuiteError(f"{where}: [meta_eval] judgments: {exc}") from None
     path = judgments.path
