@@ -13,9 +13,7 @@ import importlib.util
 from pathlib import Path
 from typing import Any
 
-from sumbench._models import cached_hub_commit, local_model_dir, looks_like_path, missing_modules
-
-NEURAL_HINT = "pip install 'sumbench[neural]'"
+from sumbench._models import NEURAL_HINT, cached_hub_commit, local_model_dir, looks_like_path, missing_modules
 
 # files whose contents go into a local model's fingerprint (small, and they change what the model does)
 _CONTENT_FILES = {
