@@ -179,57 +179,63 @@ def _metric_tests(
 ) -> tuple[MetricTest, ...]:
     """Every pair of compared metrics, for each dimension, level and coefficient: the configured paired
     test, and Williams' test for Pearson at system and global level; Holm over each family's pairs."""
-    out: list[MetricTest] = []
     pairs = list(itertools.combinations(compared, 2))
-    for dimension, z in Z.items():
-        for level in config.levels:
-            for coefficient in config.coefficients:
-                methods = [config.test]
-                if coefficient == "pearson" and level in ("system", "global"):
-                    methods.append("williams")
-                for method in methods:
-                    family: list[tuple[str, str, correlation.MetricComparison]] = []
-                    for a, b in pairs:
-                        if method == "williams":
-                            result = correlation.williams_compare(X[a], X[b], z, level)
-                        else:
-                            result = correlation.compare_metrics(
-                                X[a],
-                                X[b],
-                                z,
-                                level,
-                                coefficient,
-                                method=method,
-                                resample=config.resample,
-                                n_samples=config.samples,
-                                confidence=config.confidence,
-                                seed=seed,
-                            )
-                        family.append((a, b, result))
-                    adjusted = list(holm_bonferroni([r.p_value for _, _, r in family])) if family else []
-                    for (a, b, r), p_adj in zip(family, adjusted):
-                        if r.difference < 0:  # the better-correlated metric first
-                            a, b = b, a
-                            low, high, difference = -r.high, -r.low, -r.difference
-                        else:
-                            low, high, difference = r.low, r.high, r.difference
-                        out.append(
-                            MetricTest(
-                                dimension,
-                                level,
-                                coefficient,
-                                a,
-                                b,
-                                difference,
-                                low,
-                                high,
-                                r.p_value,
-                                float(p_adj),
-                                method,
-                                r.n_samples,
-                            )
-                        )
+    out: list[MetricTest] = []
+    for (dimension, z), level, coefficient in itertools.product(Z.items(), config.levels, config.coefficients):
+        methods = [config.test]
+        if coefficient == "pearson" and level in ("system", "global"):
+            methods.append("williams")
+        for method in methods:
+            family = [(a, b, _compare(X[a], X[b], z, level, coefficient, method, config, seed)) for a, b in pairs]
+            adjusted = holm_bonferroni([r.p_value for _, _, r in family])
+            for (a, b, r), p_adj in zip(family, adjusted):
+                low, high, difference = r.low, r.high, r.difference
+                if difference < 0:  # the better-correlated metric first
+                    a, b, low, high, difference = b, a, -high, -low, -difference
+                out.append(
+                    MetricTest(
+                        dimension,
+                        level,
+                        coefficient,
+                        a,
+                        b,
+                        difference,
+                        low,
+                        high,
+                        r.p_value,
+                        float(p_adj),
+                        method,
+                        r.n_samples,
+                    )
+                )
     return tuple(out)
+
+
+def _compare(
+    x1: np.ndarray,
+    x2: np.ndarray,
+    z: np.ndarray,
+    level: str,
+    coefficient: str,
+    method: str,
+    config: MetaEvalConfig,
+    seed: int,
+) -> correlation.MetricComparison:
+    """One paired test of two metrics against one human dimension (Williams', or the resampling test)."""
+    if method == "williams":
+        return correlation.williams_compare(x1, x2, z, level)
+    return correlation.compare_metrics(
+        x1,
+        x2,
+        z,
+        level,
+        coefficient,
+        method=method,
+        resample=config.resample,
+        n_samples=config.samples,
+        confidence=config.confidence,
+        seed=seed,
+    )
 
 
 def _detectors(
