@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -434,9 +433,9 @@ def test_pysbd_splitters():
 
 @pytest.mark.shared
 @pytest.mark.slow
-def test_pysbd_chunking_keeps_pysbds_sentences_and_is_fast(multilingual):
+def test_pysbd_chunking_keeps_pysbds_sentences(multilingual):
     """Long lines are cut at sure sentence ends before pySBD sees them: same sentences on the sample
-    (bar pySBD's numbered-list detection, which looks at the whole line), in less time."""
+    (bar pySBD's numbered-list detection, which looks at the whole line)."""
     needs("pysbd")
     import pysbd
 
@@ -455,9 +454,9 @@ def test_pysbd_chunking_keeps_pysbds_sentences_and_is_fast(multilingual):
 
 @pytest.mark.shared
 @pytest.mark.slow
-def test_splitting_the_whole_multilingual_sample_is_quick(multilingual):
+def test_every_text_of_the_multilingual_sample_splits_into_sentences(multilingual):
+    """(Its speed is measured side by side in benchmarks/speed/tokenizer_speed.py, not asserted here.)"""
     needs("pysbd")
-    start = time.perf_counter()
     count = 0
     for lang, texts in multilingual.items():
         split = make_sentence_splitter(lang)
@@ -466,7 +465,6 @@ def test_splitting_the_whole_multilingual_sample_is_quick(multilingual):
             assert sentences
             count += len(sentences)
     assert count > 5000
-    assert time.perf_counter() - start < 30  # ~4 s on one core (pySBD's Spanish and Russian rules are slow)
 
 
 # --------------------------------------------------------------------------------------------------
